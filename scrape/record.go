@@ -9,27 +9,22 @@ import "time"
 
 // Talk is one talk as one page shows it.
 type Talk struct {
-	Kind      string    // "talk" or "contributed_talk"
-	Event     string    // event name from the page header
-	Series    string    // heading grouping the talk on its page, as written
-	Session   string    // schedule session heading, as written
-	Date      string    // date cell or header date, as typed
-	Time      string    // "9.45 - 10:10", as typed
-	Presenter string    // speaker string as typed: "Dan Fu (Stanford, Together)"
-	Speakers  []Speaker // speakers given one by one (paper authors); overrides Presenter
-	Title     string    // text of the title element
-	Abstract  []string  // paragraphs: tags removed, entities decoded, spacing raw
-	Bio       []string  // paragraphs, as Abstract
-	Links     []Link    // video links with their labels, in page order
-	SlidesURL string    // absolute URL
-	SourceURL string    // page the talk was read from
-}
-
-// Speaker is one speaker when the page separates them itself.
-type Speaker struct {
-	Name        string
-	Affiliation string
-	Role        string
+	Kind    string // "talk" or "contributed_talk"
+	Event   string // event name from the page header
+	Series  string // heading grouping the talk on its page, as written
+	Session string // schedule session heading, as written
+	Date    string // date cell or header date, as typed
+	Time    string // "9.45 - 10:10", as typed
+	// Presenters holds the speaker strings as typed, one per element the
+	// page uses for speakers: ["Xinyu Hu and Olcay Cirit"],
+	// ["Jun Xu (Professor, Institute of Computing Technology, …)"].
+	Presenters []string
+	Title      string   // text of the title element
+	Abstract   []string // paragraphs: tags removed, entities decoded, spacing raw
+	Bio        []string // paragraphs, as Abstract
+	Links      []Link   // video links with their labels, in page order
+	SlidesURL  string   // absolute URL
+	SourceURL  string   // page the talk was read from
 }
 
 // Link is an anchor with the label the page gives it. The title anchor of a
@@ -86,10 +81,17 @@ type Site struct {
 
 // Result is everything one page yielded.
 type Result struct {
-	URL       string
-	Status    int
-	Bytes     int
-	Elapsed   time.Duration
+	URL     string
+	Status  int
+	Bytes   int
+	Elapsed time.Duration
+	// FetchedAt is when the response arrived; zero for pages not fetched.
+	FetchedAt time.Time
+	// NotModified is set when the page is as it was at the last run: it
+	// answered 304, or sent the same bytes again. Such a page is not read.
+	NotModified bool
+	// Validator identifies this version of the page for the next run.
+	Validator Validator
 	Extractor string // name of the extractor that read the page
 	Site      Site
 	Talks     []Talk

@@ -1,0 +1,246 @@
+package normalize
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/mlsysscrape/mlsysscrape/scrape"
+)
+
+// Note is a skipped entry or a warning, with the page it came from.
+type Note struct {
+	SourceURL string
+	Field     string
+	Text      string
+	Reason    string
+}
+
+// Report is what building records noticed besides the records.
+type Report struct {
+	Skipped  []Note
+	Warnings []Note
+}
+
+// Build turns the pages of one source into dataset records: talks are
+// read, workshop schedule slots and accepted papers are joined to them,
+// and records of one talk seen on several pages are merged.
+func Build(pages []*scrape.Result) ([]Talk, Report) {
+	var rep Report
+	var talks []Talk
+	for _, p := range pages {
+		for _, s := range p.Skipped {
+			rep.Skipped = append(rep.Skipped, Note{SourceURL: s.SourceURL, Text: s.Text, Reason: s.Reason})
+		}
+		for _, w := range p.Warnings {
+			rep.Warnings = append(rep.Warnings, Note{SourceURL: w.SourceURL, Field: w.Field, Reason: w.Message})
+		}
+		for i := range p.Talks {
+			talks = append(talks, fromRaw(&p.Talks[i], &rep))
+		}
+	}
+	j := joiner{talks: talks, rep: &rep}
+	for _, p := range pages {
+		j.papers = append(j.papers, p.Papers...)
+	}
+	for _, p := range pages {
+		if len(p.Slots) > 0 {
+			j.joinSchedule(p)
+		}
+	}
+	for i := range j.talks {
+		assignID(&j.talks[i])
+	}
+	return Dedup(j.talks), rep
+}
+
+// fromRaw interprets one talk as a page showed it.
+func fromRaw(r *scrape.Talk, rep *Report) Talk {
+	t := Talk{
+		Kind:       r.Kind,
+		Event:      EventName(r.Event),
+		Series:     Line(r.Series),
+		Session:    Line(r.Session),
+		Title:      Line(r.Title),
+		Abstract:   Paragraphs(r.Abstract),
+		Bio:        Paragraphs(r.Bio),
+		SlidesURL:  strings.TrimSpace(r.SlidesURL),
+		SourceURLs: []string{r.SourceURL},
+	}
+	if t.Kind == "" {
+		t.Kind = KindTalk
+	}
+	date, warnings, err := ParseDate(r.Date)
+	if err != nil {
+		rep.warn(r.SourceURL, "date", err.Error())
+	}
+	for _, w := range warnings {
+		rep.warn(r.SourceURL, "date", w)
+	}
+	t.Date = Nullable(date)
+	if start, end, ok := oneTimeRange(r.Time, r.SourceURL, rep); ok {
+		t.StartTime, t.EndTime = Nullable(start), Nullable(end)
+	}
+	for _, p := range r.Presenters {
+		t.Speakers = append(t.Speakers, ParseSpeakers(p)...)
+	}
+	setVideo(&t, r.Links)
+	return t
+}
+
+func (rep *Report) warn(sourceURL, field, msg string) {
+	rep.Warnings = append(rep.Warnings, Note{SourceURL: sourceURL, Field: field, Reason: msg})
+}
+
+// oneTimeRange reads a time range given on its own, outside a schedule.
+func oneTimeRange(text, sourceURL string, rep *Report) (start, end string, ok bool) {
+	if strings.TrimSpace(text) == "" {
+		return "", "", false
+	}
+	ranges, errs := ScheduleTimes([]string{text})
+	for _, err := range errs {
+		rep.warn(sourceURL, "time", err.Error())
+	}
+	return ranges[0].Start, ranges[0].End, len(errs) == 0
+}
+
+// setVideo picks the talk's video: a labelled link says what kind it is;
+// the title link only says where it is.
+func setVideo(t *Talk, links []scrape.Link) {
+	for _, l := range links {
+		kind := ""
+		if l.Label != scrape.TitleLinkLabel {
+			kind = VideoKind(l.Label)
+			if kind == "" {
+				continue // a link in the text, not a video link
+			}
+		}
+		u, id := CanonicalVideo(l.URL)
+		if u == "" {
+			continue
+		}
+		if t.VideoURL == "" || (t.YouTubeID == "" && id != "") {
+			t.VideoURL, t.YouTubeID = u, id
+		}
+		if kind != "" && (t.VideoKind == "" || id == t.YouTubeID) {
+			t.VideoKind = kind
+		}
+	}
+}
+
+// assignID gives a record its stable id: event, date and first speaker, or
+// the title when the page names no speaker.
+func assignID(t *Talk) {
+	who := t.Title
+	if len(t.Speakers) > 0 {
+		who = t.Speakers[0].Name
+	}
+	t.ID = ID(t.Event, string(t.Date), who)
+}
+
+// Dedup merges records with one id, keeping the richest value of each
+// field and the union of source URLs, in first-seen order.
+func Dedup(talks []Talk) []Talk {
+	index := map[string]int{}
+	var out []Talk
+	for _, t := range talks {
+		if i, ok := index[t.ID]; ok {
+			out[i] = Richest(out[i], t)
+			continue
+		}
+		index[t.ID] = len(out)
+		out = append(out, t)
+	}
+	return out
+}
+
+// Richest merges two records of one talk: each field keeps the fuller of
+// the two values (the first on a tie), sources are united.
+func Richest(a, b Talk) Talk {
+	a.Kind = fuller(a.Kind, b.Kind)
+	if a.Kind == KindTalk && b.Kind == KindContributedTalk {
+		a.Kind = b.Kind
+	}
+	a.Event = fuller(a.Event, b.Event)
+	a.Series = firstNonEmpty(a.Series, b.Series)
+	a.Session = firstNonEmpty(a.Session, b.Session)
+	a.Date = Nullable(firstNonEmpty(string(a.Date), string(b.Date)))
+	a.StartTime = Nullable(firstNonEmpty(string(a.StartTime), string(b.StartTime)))
+	a.EndTime = Nullable(firstNonEmpty(string(a.EndTime), string(b.EndTime)))
+	a.Title = fuller(a.Title, b.Title)
+	a.Speakers = richerSpeakers(a.Speakers, b.Speakers)
+	a.Abstract = fuller(a.Abstract, b.Abstract)
+	a.Bio = fuller(a.Bio, b.Bio)
+	if a.VideoURL == "" || (a.YouTubeID == "" && b.YouTubeID != "") {
+		a.VideoURL, a.YouTubeID = b.VideoURL, b.YouTubeID
+	}
+	a.VideoKind = firstNonEmpty(a.VideoKind, b.VideoKind)
+	a.SlidesURL = firstNonEmpty(a.SlidesURL, b.SlidesURL)
+	a.SourceURLs = unionSorted(a.SourceURLs, b.SourceURLs)
+	a.FirstSeen = Nullable(minDate(string(a.FirstSeen), string(b.FirstSeen)))
+	a.LastSeen = Nullable(maxDate(string(a.LastSeen), string(b.LastSeen)))
+	return a
+}
+
+func fuller(a, b string) string {
+	if len(b) > len(a) {
+		return b
+	}
+	return a
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// richerSpeakers keeps the longer list, filling its empty affiliations and
+// roles from the other list where the names agree.
+func richerSpeakers(a, b []Speaker) []Speaker {
+	if len(b) > len(a) {
+		a, b = b, a
+	}
+	out := append([]Speaker(nil), a...)
+	for i := range out {
+		for _, s := range b {
+			if Fold(s.Name) != Fold(out[i].Name) {
+				continue
+			}
+			out[i].Affiliation = fuller(out[i].Affiliation, s.Affiliation)
+			out[i].Role = fuller(out[i].Role, s.Role)
+		}
+	}
+	return out
+}
+
+func unionSorted(a, b []string) []string {
+	set := map[string]bool{}
+	for _, s := range a {
+		set[s] = true
+	}
+	for _, s := range b {
+		set[s] = true
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ISO dates compare as strings; "" means unknown and loses both ways.
+func minDate(a, b string) string {
+	if a == "" || (b != "" && b < a) {
+		return b
+	}
+	return a
+}
+
+func maxDate(a, b string) string {
+	if b > a {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,170 @@
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// TimeRange is a schedule slot's times as "HH:MM", 24-hour; "" when unknown.
+type TimeRange struct{ Start, End string }
+
+// ScheduleTimes reads one day's schedule slots, in page order, into 24-hour
+// times.
+//
+// Workshop schedules write 12-hour times without am/pm ("12:00 - 1:30" is
+// lunch, "1:30 - 2:00" the session after it), sometimes with a dot for the
+// colon ("9.45 - 10:10", "7:30-8.45:"). The reading that makes sense of
+// them is that the day only moves forward: the first time is morning, and
+// a time earlier than the one before it is in the afternoon. An explicit
+// am/pm (or a 24-hour time such as 13:30) wins over that rule, and a marker
+// on the end of a range ("6:00 - 8:00 pm") also places its start.
+//
+// ranges[i] that cannot be read gives TimeRange{} and one error in errs
+// naming it; the rest of the day is read as if it were not there. A range
+// with only one time ("9:00") has End "".
+func ScheduleTimes(ranges []string) ([]TimeRange, []error) {
+	times := make([]TimeRange, len(ranges))
+	var errs []error
+	previous := 0 // minutes since midnight of the last time read
+	for i, raw := range ranges {
+		start, end, err := parseRange(raw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("time range %q (slot %d of %d): %w", raw, i+1, len(ranges), err))
+			continue
+		}
+		from, to := place(start, end, previous)
+		times[i].Start = formatClock(from)
+		previous = from
+		if end != nil {
+			times[i].End = formatClock(to)
+			previous = to
+		}
+	}
+	return times, errs
+}
+
+// clock is a time as written: hour and minute, and what the writer said
+// about which half of the day it is in.
+type clock struct {
+	hour, minute int
+	half         half
+}
+
+type half int
+
+const (
+	unmarked half = iota // 12-hour, am or pm to be worked out
+	am
+	pm
+	fullDay // a 24-hour time (0:xx or 13:xx..23:xx): no doubt about it
+)
+
+var errNotRange = errors.New(`want "START - END" such as "9:45 - 10:10"`)
+
+var (
+	timePattern  = `(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?`
+	rangePattern = regexp.MustCompile(`(?i)^` + timePattern + `\s*(?:(?:[-–—−]|to\b)\s*` + timePattern + `)?\s*:?$`)
+)
+
+// parseRange reads "START - END" or a single time; end is nil when the
+// range has no end.
+func parseRange(raw string) (start clock, end *clock, err error) {
+	s := Line(raw)
+	m := rangePattern.FindStringSubmatch(s)
+	if m == nil {
+		return clock{}, nil, errNotRange
+	}
+	if start, err = makeClock(m[1], m[2], m[3]); err != nil {
+		return clock{}, nil, err
+	}
+	if m[4] == "" {
+		return start, nil, nil
+	}
+	e, err := makeClock(m[4], m[5], m[6])
+	if err != nil {
+		return clock{}, nil, err
+	}
+	return start, &e, nil
+}
+
+func makeClock(hour, minute, marker string) (clock, error) {
+	c := clock{}
+	c.hour, _ = strconv.Atoi(hour)
+	if minute != "" {
+		c.minute, _ = strconv.Atoi(minute)
+	}
+	if c.minute > 59 {
+		return clock{}, fmt.Errorf("minute %d out of range", c.minute)
+	}
+	switch strings.ToLower(marker[:min(len(marker), 1)]) {
+	case "a":
+		c.half = am
+	case "p":
+		c.half = pm
+	}
+	switch {
+	case c.half != unmarked && (c.hour < 1 || c.hour > 12):
+		return clock{}, fmt.Errorf("hour %d with %s", c.hour, marker)
+	case c.hour > 23:
+		return clock{}, fmt.Errorf("hour %d out of range", c.hour)
+	case c.half == unmarked && (c.hour == 0 || c.hour > 12):
+		c.half = fullDay
+	}
+	return c, nil
+}
+
+// readings are the minutes since midnight that c can mean, earliest first.
+// An unmarked 12 is noon: no schedule starts at midnight without saying so.
+func (c clock) readings() []int {
+	hour := c.hour % 12
+	switch {
+	case c.half == fullDay:
+		return []int{c.hour*60 + c.minute}
+	case c.half == am:
+		return []int{hour*60 + c.minute}
+	case c.half == pm || c.hour == 12:
+		return []int{(hour+12)*60 + c.minute}
+	}
+	return []int{hour*60 + c.minute, (hour+12)*60 + c.minute}
+}
+
+// place turns a range into minutes since midnight, given the time read
+// before it.
+func place(start clock, end *clock, previous int) (from, to int) {
+	if end == nil {
+		return firstFrom(start.readings(), previous), 0
+	}
+	if start.half == unmarked && end.half != unmarked {
+		// "6:00 - 8:00 pm": the start is the latest reading that does not
+		// come after the marked end.
+		to = end.readings()[0]
+		starts := start.readings()
+		for i := len(starts) - 1; i >= 0; i-- {
+			if starts[i] <= to {
+				return starts[i], to
+			}
+		}
+		return firstFrom(starts, previous), to
+	}
+	from = firstFrom(start.readings(), previous)
+	return from, firstFrom(end.readings(), from)
+}
+
+// firstFrom is the earliest reading not before floor; past the end of the
+// day, the latest one (a schedule that runs backwards keeps its times
+// rather than losing them).
+func firstFrom(readings []int, floor int) int {
+	for _, r := range readings {
+		if r >= floor {
+			return r
+		}
+	}
+	return readings[len(readings)-1]
+}
+
+func formatClock(minutes int) string {
+	return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60)
+}

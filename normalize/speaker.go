@@ -1,0 +1,235 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+)
+
+// ParseSpeakers reads a presenter cell into speakers, in page order.
+//
+// Speakers are separated by "and", "&", ";" or a comma ("Xinyu Hu and
+// Olcay Cirit", "Jane Doe, John Roe"); nothing inside parentheses ever
+// separates speakers. A parenthesis after a name holds the affiliation
+// ("Dan Fu (Stanford, Together)"), or a role then the affiliation when its
+// first comma-separated part is a job title ("Jun Xu (Professor, Institute
+// of Computing Technology, Chinese Academy of Sciences)"). The same reading
+// applies when the role follows the name after a comma, as schedules write
+// it ("Eric Xing, Professor, CMU" is one speaker). Unbalanced parentheses
+// are read as if closed at the end. Every field is cleaned as by Line.
+// An empty cell has no speakers.
+func ParseSpeakers(presenter string) []Speaker {
+	var speakers []Speaker
+	for _, group := range splitOutsideParens(Line(presenter), isSemicolon) {
+		speakers = append(speakers, parseSpeakerGroup(group)...)
+	}
+	return speakers
+}
+
+// ParseAuthors reads an accepted paper's author list: authors separated by
+// ";", each "Name (Affiliation)" (2019) or "Name, Affiliation" with the
+// affiliation being everything after the first comma (2017: "Eric Xing,
+// Petuum, Inc."), or a bare name. The "*" (and "†", "‡") that mark the
+// presenting or equal-contribution authors are dropped from names.
+func ParseAuthors(list string) []Speaker {
+	var authors []Speaker
+	for _, entry := range splitOutsideParens(Line(list), isSemicolon) {
+		var found []Speaker
+		if strings.ContainsAny(entry, "()") {
+			// Parenthesized affiliations leave commas free to separate
+			// authors, as in a presenter cell.
+			found = parseSpeakerGroup(entry)
+		} else {
+			name, affiliation, _ := strings.Cut(entry, ",")
+			role, affiliation := roleAndAffiliation(affiliation)
+			found = []Speaker{{Name: Line(name), Affiliation: affiliation, Role: role}}
+		}
+		for _, a := range found {
+			a.Name = Line(strings.Map(dropAuthorMark, a.Name))
+			if a != (Speaker{}) {
+				authors = append(authors, a)
+			}
+		}
+	}
+	return authors
+}
+
+func dropAuthorMark(r rune) rune {
+	if r == '*' || r == '†' || r == '‡' {
+		return -1
+	}
+	return r
+}
+
+// parseSpeakerGroup reads one ";"-free stretch of a presenter cell.
+func parseSpeakerGroup(group string) []Speaker {
+	parts := splitOutsideParens(group, isComma)
+	parts = joinNameSuffixes(parts)
+	if len(parts) >= 3 && !strings.ContainsAny(parts[0], "()") && isRole(parts[1]) {
+		// "Name, Role, Affiliation": one speaker, schedule style. Without the
+		// affiliation, "Jane Doe, Tim Head" would be one speaker too.
+		return []Speaker{{
+			Name:        parts[0],
+			Role:        parts[1],
+			Affiliation: strings.Join(parts[2:], ", "),
+		}}
+	}
+	var speakers []Speaker
+	for _, part := range parts {
+		for _, one := range splitOutsideParens(part, isAnd) {
+			if s := parseSpeaker(one); s != (Speaker{}) {
+				speakers = append(speakers, s)
+			}
+		}
+	}
+	return speakers
+}
+
+// parseSpeaker reads "Name (parenthetical)". Text after the parenthetical
+// is dropped unless there is no name before it ("(Stanford) Jane Doe").
+func parseSpeaker(s string) Speaker {
+	open := strings.IndexByte(s, '(')
+	if open < 0 {
+		return Speaker{Name: Line(strings.ReplaceAll(s, ")", " "))}
+	}
+	inner, after := matchParen(s[open+1:])
+	name := Line(strings.ReplaceAll(s[:open], ")", " "))
+	if name == "" {
+		name = Line(strings.NewReplacer("(", " ", ")", " ").Replace(after))
+	}
+	role, affiliation := roleAndAffiliation(inner)
+	return Speaker{Name: name, Affiliation: affiliation, Role: role}
+}
+
+// matchParen splits s, which follows an opening parenthesis, at the
+// parenthesis that closes it; unclosed, all of s is inside.
+func matchParen(s string) (inside, after string) {
+	depth := 1
+	for i, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return s[:i], s[i+1:]
+			}
+		}
+	}
+	return s, ""
+}
+
+// roleAndAffiliation reads a parenthetical (or what follows a name's
+// comma): role then affiliation when the first comma-separated part is a
+// job title, else all affiliation.
+func roleAndAffiliation(s string) (role, affiliation string) {
+	parts := splitOutsideParens(s, isComma)
+	if len(parts) > 0 && isRole(parts[0]) {
+		return parts[0], strings.Join(parts[1:], ", ")
+	}
+	return "", strings.Join(parts, ", ")
+}
+
+// isRole reports whether s reads as a job title: it contains, as a whole
+// word, one of the words titles are made of. Whole words keep "Microsoft
+// Research" and "Leadership Institute" affiliations.
+func isRole(s string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if roleWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// roleWords are the words job titles are made of. Plurals are left out on
+// purpose: "Founders Fund" and "Partners HealthCare" are organizations.
+// "Dean" is left out too: in this field it is far more often Jeff Dean.
+var roleWords = map[string]bool{
+	"professor": true, "lecturer": true, "instructor": true, "chair": true, "chairman": true,
+	"faculty": true, "postdoc": true, "postdoctoral": true, "student": true, "candidate": true, "phd": true,
+	"fellow": true, "intern": true, "scientist": true, "researcher": true, "engineer": true,
+	"architect": true, "developer": true, "analyst": true, "consultant": true, "advisor": true,
+	"adviser": true, "maintainer": true, "evangelist": true, "advocate": true, "staff": true,
+	"director": true, "president": true, "vp": true, "svp": true, "evp": true, "ceo": true, "cto": true,
+	"cfo": true, "coo": true, "cso": true, "cio": true, "founder": true, "cofounder": true,
+	"partner": true, "lead": true, "manager": true, "head": true, "chief": true, "officer": true,
+	"executive": true,
+}
+
+// joinNameSuffixes puts a generational suffix split off by a comma back on
+// its name: "Martin Luther King, Jr. (Morehouse)" is one speaker.
+func joinNameSuffixes(parts []string) []string {
+	out := parts[:0:0]
+	for _, p := range parts {
+		name, _, _ := strings.Cut(p, "(")
+		switch strings.ToLower(strings.TrimSuffix(strings.TrimSpace(name), ".")) {
+		case "jr", "sr", "ii", "iii", "iv":
+			if len(out) > 0 {
+				out[len(out)-1] += ", " + p
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// A separator reports the length of the separator starting at s[i], or 0.
+type separator func(s string, i int) int
+
+func isSemicolon(s string, i int) int {
+	if s[i] == ';' {
+		return 1
+	}
+	return 0
+}
+
+func isComma(s string, i int) int {
+	if s[i] == ',' {
+		return 1
+	}
+	return 0
+}
+
+// isAnd matches "and" and "&" as words.
+func isAnd(s string, i int) int {
+	if s[i] == '&' {
+		return 1
+	}
+	if len(s)-i >= 3 && strings.EqualFold(s[i:i+3], "and") &&
+		(i == 0 || s[i-1] == ' ') && (i+3 == len(s) || s[i+3] == ' ') {
+		return 3
+	}
+	return 0
+}
+
+// splitOutsideParens splits s at the separators outside parentheses and
+// returns the trimmed, non-empty parts.
+func splitOutsideParens(s string, sep separator) []string {
+	var parts []string
+	depth, from := 0, 0
+	add := func(p string) {
+		if p = Line(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+			continue
+		case ')':
+			depth = max(depth-1, 0)
+			continue
+		}
+		if depth > 0 {
+			continue
+		}
+		if n := sep(s, i); n > 0 {
+			add(s[from:i])
+			from = i + n
+			i += n - 1
+		}
+	}
+	add(s[from:])
+	return parts
+}

@@ -1,0 +1,115 @@
+package normalize
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Paragraphs is the contract's cleanup for multi-paragraph text (abstracts,
+// bios): each element of paras is one paragraph, cleaned as by Line; empty
+// paragraphs are dropped and the rest joined by one blank line.
+//
+// A raw newline inside an element is not a paragraph break: pages wrap
+// abstract source lines at random and browsers show them as spaces, so only
+// the extractor, which sees the markup, knows where paragraphs end.
+func Paragraphs(paras []string) string {
+	var b strings.Builder
+	for _, p := range paras {
+		p = Line(p)
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// Line is the contract's cleanup for one-line fields (titles, names,
+// affiliations): every Unicode space (NBSP included) and line break becomes
+// a space, invisible characters (control and format characters: zero-width
+// spaces, soft hyphens, byte-order marks, bidi marks) and invalid UTF-8 are
+// removed, runs of spaces collapse to one, the ends are trimmed, and the
+// result is in Unicode NFC so that "é" typed two ways compares equal.
+func Line(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	pendingSpace := false
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && isInvalidAt(s, i):
+			// Dropped: a replacement character would pretend to be text.
+		case unicode.IsSpace(r):
+			pendingSpace = b.Len() > 0
+		case unicode.In(r, unicode.Cc, unicode.Cf):
+			// Invisible. Removing rather than spacing keeps words that a
+			// zero-width space or soft hyphen sits inside of whole.
+		default:
+			if pendingSpace {
+				b.WriteByte(' ')
+				pendingSpace = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	// NFC last: removing an invisible character can bring a base letter and
+	// its combining mark together, and composition cannot create a space or
+	// an invisible character, so the result stays clean.
+	return norm.NFC.String(b.String())
+}
+
+// isInvalidAt reports whether the RuneError decoded at s[i] stands for an
+// invalid byte rather than a literal U+FFFD in the text.
+func isInvalidAt(s string, i int) bool {
+	_, size := utf8.DecodeRuneInString(s[i:])
+	return size <= 1
+}
+
+// Fold is the key two spellings of the same name or event compare equal
+// under: Line, then compatibility decomposition with accents dropped, lower
+// case, and every run of characters other than letters and digits turned
+// into one space. "Christopher Ré" and "christopher re" fold alike, and so
+// do "Sidhartha  Sen" and "Sidhartha Sen".
+//
+// Fold is for matching only; it loses information and is never shown.
+func Fold(s string) string {
+	s = norm.NFKD.String(Line(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	pendingSpace := false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// Accents and other non-spacing marks: "é" is "e" + U+0301 here.
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			// Spacing marks (Mc, Me) are kept: in Indic scripts they are
+			// vowels, part of the word rather than decoration on it.
+			if pendingSpace {
+				b.WriteByte(' ')
+				pendingSpace = false
+			}
+			r = unicode.ToLower(r)
+			if ascii, ok := latinLetters[r]; ok {
+				b.WriteString(ascii)
+			} else {
+				b.WriteRune(r)
+			}
+		default:
+			pendingSpace = b.Len() > 0
+		}
+	}
+	return b.String()
+}
+
+// latinLetters spells the Latin letters that have no Unicode decomposition
+// (so NFKD leaves them whole) the way English text writes them without the
+// diacritic: "Łukasz" and "Lukasz" must fold alike as "Ré" and "Re" do.
+var latinLetters = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d",
+	'ð': "d", 'þ': "th", 'ħ': "h", 'ı': "i",
+}

@@ -1,0 +1,230 @@
+package scrape
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// ReadSite reads what a page's header and menu say about its site: the
+// event name, the header date, and the menu links a crawl should follow.
+//
+// The name is, in order of preference: the seminar theme's
+// <h1 class="site-name">; a workshop theme's <header>, whose <h2> lines
+// (name, venue, date) are composed into "X Workshop at VENUE YEAR"; the
+// header's <h1>; the page's first <h1>; its <title>.
+func ReadSite(doc *goquery.Document, u *url.URL) Site {
+	var sv siteVisitor
+	if top := root(doc.Nodes); top != nil {
+		sv.walk(top, false)
+	}
+	var s Site
+	s.Name, s.Date = sv.name()
+	s.Links = menuLinks(u, sv.menu)
+	return s
+}
+
+// siteVisitor gathers, in one walk, the elements ReadSite reads.
+type siteVisitor struct {
+	siteName *html.Node // first element of class site-name
+	header   *html.Node // first <header> holding a heading
+	firstH1  *html.Node
+	title    *html.Node
+	menu     []*html.Node // anchors of the site menu, in page order
+}
+
+func (sv *siteVisitor) walk(n *html.Node, inMenu bool) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		class := attr(c, "class")
+		switch {
+		case sv.siteName == nil && class != "" && hasToken(class, isSiteName):
+			sv.siteName = c
+		case sv.header == nil && c.DataAtom == atom.Header && find(c, isHeading) != nil:
+			sv.header = c
+		case sv.firstH1 == nil && c.DataAtom == atom.H1:
+			sv.firstH1 = c
+		case sv.title == nil && c.DataAtom == atom.Title:
+			sv.title = c
+		case c.DataAtom == atom.A:
+			if inMenu || hasToken(class, isMenuClass) {
+				sv.menu = append(sv.menu, c)
+			}
+			continue
+		}
+		menu := inMenu || c.DataAtom == atom.Nav || (class != "" && hasToken(class, isMenuClass))
+		if menu || !holdsNoSite(c) {
+			sv.walk(c, menu)
+		}
+	}
+}
+
+// holdsNoSite reports whether n is running text or a talk's details,
+// where no site name, header or menu is found: ReadSite runs on every
+// page and need not read every word of a long one.
+func holdsNoSite(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.P, atom.Details, atom.Script, atom.Style, atom.Iframe, atom.Svg, atom.Pre,
+		atom.Em, atom.I, atom.B, atom.Strong, atom.Code:
+		return true
+	}
+	return false
+}
+
+func isSiteName(class string) bool { return class == "site-name" }
+
+// isMenuClass reports whether a class marks site navigation: the workshop
+// theme's <div class="mymenu"> with <span class="menu-link"> items.
+func isMenuClass(class string) bool {
+	return class == "mymenu" || class == "menu-link" || class == "menu"
+}
+
+func (sv *siteVisitor) name() (name, date string) {
+	if sv.siteName != nil {
+		if name = oneLine(textOf(sv.siteName)); name != "" {
+			return name, ""
+		}
+	}
+	if sv.header != nil {
+		var short string
+		var lines []string
+		for c := sv.header.FirstChild; c != nil; c = c.NextSibling {
+			sv.headerLines(c, &short, &lines)
+		}
+		if name, date = workshopName(lines); name != "" {
+			return name, date
+		}
+		if short != "" {
+			return short, date
+		}
+	}
+	for _, n := range []*html.Node{sv.firstH1, sv.title} {
+		if n != nil {
+			if name = oneLine(textOf(n)); name != "" {
+				return name, date
+			}
+		}
+	}
+	return "", date
+}
+
+// headerLines collects the header's first <h1> and its <h2> lines, in
+// order, wherever the theme nests them.
+func (sv *siteVisitor) headerLines(n *html.Node, short *string, lines *[]string) {
+	switch {
+	case isTag(n, atom.H1):
+		if *short == "" {
+			*short = oneLine(textOf(n))
+		}
+		return
+	case isTag(n, atom.H2):
+		*lines = append(*lines, oneLine(textOf(n)))
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		sv.headerLines(c, short, lines)
+	}
+}
+
+var (
+	// headerDate matches a header's date line: "October 28, 2017",
+	// "Oct. 27-28, 2019", "28 October 2017".
+	headerDate = regexp.MustCompile(`(?i)^(?:[a-z]+,?\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,?|\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?)\s+(\d{4})$`)
+	year       = regexp.MustCompile(`\b(?:19|20)\d{2}\b`)
+	// workshopOn turns "Workshop on AI Systems" into "AI Systems".
+	workshopOn = regexp.MustCompile(`(?i)^(?:the\s+)?(?:\w+\s+)?workshop\s+(?:on|for)\s+(.+)$`)
+	// venueAbbr finds the abbreviation a venue line ends with: "(SOSP)".
+	venueAbbr = regexp.MustCompile(`\(\s*([A-Z][A-Za-z0-9&'/-]*(?:\s+\d{4})?)\s*\)\s*$`)
+)
+
+// workshopName composes an event name from a workshop header's <h2>
+// lines: the workshop's name, an optional venue line "at …", and the date.
+// "Workshop on X" becomes "X Workshop"; a venue "at Long Name (ABBR)"
+// becomes "at ABBR"; the date's year is appended when the name has none.
+func workshopName(lines []string) (name, date string) {
+	var venue string
+	for _, l := range lines {
+		lower := strings.ToLower(l)
+		switch {
+		case l == "":
+		case date == "" && headerDate.MatchString(l):
+			date = l
+		case venue == "" && strings.HasPrefix(lower, "at "):
+			venue = l
+		case name == "":
+			name = l
+		}
+	}
+	if name == "" {
+		return "", date
+	}
+	if venue == "" {
+		if i := strings.LastIndex(strings.ToLower(name), " at "); i > 0 {
+			name, venue = name[:i], name[i+1:]
+		}
+	}
+	if m := workshopOn.FindStringSubmatch(name); m != nil {
+		name = m[1] + " Workshop"
+	}
+	if venue != "" {
+		if m := venueAbbr.FindStringSubmatch(venue); m != nil {
+			venue = "at " + m[1]
+		}
+		name += " " + venue
+	}
+	if !year.MatchString(name) {
+		if m := headerDate.FindStringSubmatch(date); m != nil {
+			name += " " + m[1]
+		}
+	}
+	return name, date
+}
+
+var (
+	// followWords are what a menu item to a page with talks says, in its
+	// label or its file name.
+	followWords = regexp.MustCompile(`(?i)talk|speaker|keynote|schedule|program|agenda|paper|poster|accepted|invited`)
+	// skipWords overrule followWords: a call for papers lists no papers.
+	skipWords = regexp.MustCompile(`(?i)call for|cfp|submi|registr|travel|venue|organi[sz]|committee|contact`)
+)
+
+// menuLinks returns the menu links of the page at u worth following:
+// pages of the same site folder whose label or file name says they list
+// talks, papers or a schedule. Menus on archived copies point into the
+// archive; they are compared as the originals they stand for.
+func menuLinks(u *url.URL, anchors []*html.Node) []string {
+	if u == nil {
+		return nil
+	}
+	page := unarchive(u)
+	dir := path.Dir(pagePath(page))
+	var links []string
+	seen := map[string]bool{}
+	for _, a := range anchors {
+		abs := resolveLink(u, attr(a, "href"))
+		if abs == "" {
+			continue
+		}
+		l, err := url.Parse(abs)
+		if err != nil || !strings.EqualFold(l.Host, page.Host) || path.Dir(pagePath(l)) != dir || samePage(l, page) {
+			continue
+		}
+		l.Fragment = ""
+		label, file := oneLine(textOf(a)), path.Base(pagePath(l))
+		if !followWords.MatchString(label+" "+file) || skipWords.MatchString(label+" "+file) {
+			continue
+		}
+		if s := l.String(); !seen[s] {
+			seen[s] = true
+			links = append(links, s)
+		}
+	}
+	return links
+}

@@ -1,0 +1,98 @@
+package scrape
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestWorkshopName(t *testing.T) {
+	tests := []struct {
+		lines      []string
+		name, date string
+	}{
+		{[]string{"Workshop on AI Systems", "at Symposium on Operating Systems Principles (SOSP)", "October 28, 2017"},
+			"AI Systems Workshop at SOSP 2017", "October 28, 2017"},
+		{[]string{"Workshop on AI Systems at SOSP 2019", "", "October 27, 2019"},
+			"AI Systems Workshop at SOSP 2019", "October 27, 2019"},
+		{[]string{"Workshop on ML Systems", "at Neural Information Processing Systems (NeurIPS)", "December 8, 2018"},
+			"ML Systems Workshop at NeurIPS 2018", "December 8, 2018"},
+		{[]string{"2nd Workshop on Learning Systems", "at the Conference of Somewhere", "Dec. 12-13, 2016"},
+			"Learning Systems Workshop at the Conference of Somewhere 2016", "Dec. 12-13, 2016"},
+		{[]string{"October 27, 2019", "Systems for ML Workshop"}, "Systems for ML Workshop 2019", "October 27, 2019"},
+		{[]string{"Workshop on AI Systems"}, "AI Systems Workshop", ""},
+		{[]string{"", "October 27, 2019"}, "", "October 27, 2019"},
+		{nil, "", ""},
+	}
+	for _, tt := range tests {
+		name, date := workshopName(tt.lines)
+		if name != tt.name || date != tt.date {
+			t.Errorf("workshopName(%q) = %q, %q; want %q, %q", tt.lines, name, date, tt.name, tt.date)
+		}
+	}
+}
+
+const workshopHeader = `<header><h1>AISys</h1><h2>Workshop on AI Systems</h2>
+<h2>at Symposium on Operating Systems Principles (SOSP)</h2><h2>October 28, 2017</h2></header>
+<div class='mymenu'>
+  <span class='menu-link'><a href="index.html">Home</a></span>
+  <span class='menu-link'><a href="cfp.html">Call for Papers</a></span>
+  <span class='menu-link'><a href="schedule.html">Schedule</a></span>
+  <span class='menu-link'><a href="talks.html#top">Speakers</a></span>
+  <span class='menu-link'><a href="talks.html">Keynote Speakers</a></span>
+  <span class='menu-link'><a href="acceptedposters.html">Accepted Posters</a></span>
+  <span class='menu-link'><a href="happyhour.html">Happy Hour</a></span>
+  <span class='menu-link'><a href="../sosp19/schedule.html">2019 Schedule</a></span>
+  <span class='menu-link'><a href="http://other.org/sosp17/talks.html">Mirror</a></span>
+</div>`
+
+func TestReadSite(t *testing.T) {
+	tests := []struct {
+		name, page, url string
+		want            Site
+	}{{
+		name: "workshop page",
+		page: `<html><head><title>AISys by LearningSys</title></head><body>` + workshopHeader + `<section id="main-content"></section></body></html>`,
+		url:  "http://learningsys.org/sosp17/schedule.html",
+		want: Site{Name: "AI Systems Workshop at SOSP 2017", Date: "October 28, 2017", Links: []string{
+			"http://learningsys.org/sosp17/talks.html",
+			"http://learningsys.org/sosp17/acceptedposters.html",
+		}},
+	}, {
+		name: "workshop home page, archived with rewritten links",
+		page: `<html><body><header><h1>AI Systems</h1><h2>Workshop on AI Systems at SOSP 2019</h2><h2></h2><h2>October 27, 2019</h2></header>
+<div class='mymenu'><span class='menu-link'><a href="/web/20191101000000/http://learningsys.org/sosp19/talks.html">Keynote Speakers</a></span>
+<span class='menu-link'><a href="https://web.archive.org/web/20191101000000/http://learningsys.org/sosp19/acceptedpapers.html">Accepted Papers</a></span></div></body></html>`,
+		url: "https://web.archive.org/web/20191101000000/http://learningsys.org/sosp19/",
+		want: Site{Name: "AI Systems Workshop at SOSP 2019", Date: "October 27, 2019", Links: []string{
+			"http://learningsys.org/sosp19/talks.html",
+			"http://learningsys.org/sosp19/acceptedpapers.html",
+		}},
+	}, {
+		name: "seminar page",
+		page: `<html><head><title>Stanford MLSys Seminar</title></head><body><header><h1 class="site-name"><a href="/">Stanford MLSys Seminar Series</a></h1></header>
+<nav class="site-nav"><a href="/">Home</a> | <a href="https://www.youtube.com/channel/UCzz6ructab1U44QPI3HpZEQ">YouTube</a></nav>
+<h1>Upcoming Talks</h1></body></html>`,
+		url:  "https://mlsys.stanford.edu/",
+		want: Site{Name: "Stanford MLSys Seminar Series"},
+	}, {
+		name: "header with only a title",
+		page: `<html><head><title>Talks</title></head><body><header><h1>Systems Reading Group</h1></header></body></html>`,
+		url:  "https://example.org/",
+		want: Site{Name: "Systems Reading Group"},
+	}, {
+		name: "title only",
+		page: `<html><head><title> Some
+Page </title></head><body><p>x</p></body></html>`,
+		url:  "https://example.org/",
+		want: Site{Name: "Some Page"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ReadSite(mustDoc(t, tt.page), mustParseURL(tt.url))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ReadSite (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

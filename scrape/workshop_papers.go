@@ -1,0 +1,122 @@
+package scrape
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// WorkshopPapers reads a workshop's accepted papers or posters page
+// (pages.md §2): one entry per paper, a bold title (linked to the PDF when
+// there is one) followed by its authors, on the same line or in a list:
+//
+//	<p><a href=PDF><strong>TITLE</strong></a>: Author (Affiliation); …</p>
+//	<p><a href=PDF><strong>TITLE</strong></a></p><ul><li>Author, Affiliation; …</li></ul>
+type WorkshopPapers struct{}
+
+// Name implements Extractor.
+func (WorkshopPapers) Name() string { return "workshop-papers" }
+
+// Match reports whether the page is in the workshop theme and lists at
+// least one bold title followed by authors.
+func (WorkshopPapers) Match(doc *goquery.Document) bool {
+	content := workshopContent(root(doc.Nodes))
+	if content == nil {
+		return false
+	}
+	blocks := contentBlocks(content)
+	for i := range blocks {
+		if p, ok := readPaper(blocks, i, nil); ok && p.Authors != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Extract reads every paper entry of the page.
+func (WorkshopPapers) Extract(doc *goquery.Document, pageURL *url.URL, r *Result) error {
+	content := workshopContent(root(doc.Nodes))
+	if content == nil {
+		return fmt.Errorf("%s: no workshop content (section#main-content)", pageURL)
+	}
+	blocks := contentBlocks(content)
+	for i := range blocks {
+		p, ok := readPaper(blocks, i, pageURL)
+		if !ok {
+			continue
+		}
+		p.SourceURL = pageURL.String()
+		if p.Authors == "" {
+			r.Warnings = append(r.Warnings, Warning{SourceURL: p.SourceURL, Field: "authors",
+				Message: fmt.Sprintf("paper %q lists no authors", p.Title)})
+		}
+		r.Papers = append(r.Papers, p)
+	}
+	if len(r.Papers) == 0 {
+		return fmt.Errorf("%s: no paper entries (<p><strong>TITLE</strong>: authors</p>) found", pageURL)
+	}
+	return nil
+}
+
+// readPaper reads blocks[i] as a paper entry: a paragraph that opens with
+// a bold title, possibly inside the PDF link, or with a link holding the
+// bold title. The authors follow the title in the paragraph or fill the
+// list right after it.
+func readPaper(blocks []*html.Node, i int, base *url.URL) (Paper, bool) {
+	p := blocks[i]
+	if !isTag(p, atom.P) {
+		return Paper{}, false
+	}
+	lead := firstElement(p)
+	if lead == nil {
+		return Paper{}, false
+	}
+	var link, bold *html.Node
+	switch {
+	case isBold(lead):
+		bold = lead
+		if a := firstElement(lead); isTag(a, atom.A) {
+			link = a
+		}
+	case isTag(lead, atom.A):
+		link = lead
+		if b := firstElement(lead); b != nil && isBold(b) {
+			bold = b
+		}
+	}
+	if bold == nil {
+		return Paper{}, false
+	}
+	title := strings.TrimSpace(textOf(bold))
+	if title == "" || strings.HasSuffix(title, ":") {
+		return Paper{}, false // a label, not a title
+	}
+	paper := Paper{Title: title}
+	if link != nil && base != nil {
+		paper.URL = resolveLink(base, attr(link, "href"))
+	}
+	// The authors are the text after the title element.
+	var after strings.Builder
+	for c := lead.NextSibling; c != nil; c = c.NextSibling {
+		writeText(&after, c)
+	}
+	authors := strings.TrimSpace(after.String())
+	authors = strings.TrimSpace(strings.TrimLeft(authors, ":-–— "))
+	if authors == "" && i+1 < len(blocks) && (isTag(blocks[i+1], atom.Ul) || isTag(blocks[i+1], atom.Ol)) {
+		var items []string
+		for li := blocks[i+1].FirstChild; li != nil; li = li.NextSibling {
+			if isTag(li, atom.Li) {
+				if s := strings.TrimSpace(textOf(li)); s != "" {
+					items = append(items, s)
+				}
+			}
+		}
+		authors = strings.Join(items, "; ")
+	}
+	paper.Authors = authors
+	return paper, true
+}

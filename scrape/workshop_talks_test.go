@@ -1,0 +1,192 @@
+package scrape
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// workshopDoc wraps content in the workshop theme's frame (2017 header).
+func workshopDoc(content string) string {
+	return `<html><head><title>AISys by LearningSys</title></head><body><div id="container"><div class="inner">` +
+		workshopHeader + `<hr><section id="main-content">` + content + `</section></div></div></body></html>`
+}
+
+const talks17URL = "http://learningsys.org/sosp17/talks.html"
+
+func TestWorkshopTalksBlocks(t *testing.T) {
+	page := workshopDoc(`<p>Our speakers:</p>
+<p><strong>Eric Xing</strong> (Professor, CMU)</p>
+<p>Title: System and algorithm co-design</p>
+<p>Abstract:
+First abstract paragraph.</p>
+<p>Second abstract paragraph.</p>
+<p>Bio:
+Bio line one.<br />
+Bio line two.</p>
+<p>Bio continued.</p>
+<hr />
+<p><strong>Matei Zaharia</strong> (Assistant Professor, Stanford)</p>
+<hr />
+<p><strong>Jun Xu</strong> (Professor, Institute of Computing Technology, Chinese Academy of Sciences)</p>
+<hr />
+<p><strong>Ann One</strong> (Lab A) and <strong>Bo Two</strong> (Lab B)</p>
+<p><strong>Cy Three</strong> (Lab C)</p>
+<p><strong>Title:</strong> A shared talk</p>
+<p>Unlabeled text goes to the abstract.</p>
+<p><strong>Bios:</strong> Three people.</p>
+<p><strong>Dee Four</strong> (Lab D)</p>
+<p>Title: Without a rule before it</p>`)
+	r := mustExtract(t, page, talks17URL)
+	if r.Extractor != "workshop-talks" {
+		t.Fatalf("extractor %q, want workshop-talks", r.Extractor)
+	}
+	base := Talk{Kind: "talk", Event: "AI Systems Workshop at SOSP 2017", Date: "October 28, 2017", SourceURL: talks17URL}
+	with := func(f func(*Talk)) Talk { t := base; f(&t); return t }
+	want := []Talk{
+		with(func(t *Talk) {
+			t.Presenters = []string{"Eric Xing (Professor, CMU)"}
+			t.Title = "System and algorithm co-design"
+			t.Abstract = []string{"First abstract paragraph.", "Second abstract paragraph."}
+			t.Bio = []string{"Bio line one.", "Bio line two.", "Bio continued."}
+		}),
+		with(func(t *Talk) { t.Presenters = []string{"Matei Zaharia (Assistant Professor, Stanford)"} }),
+		with(func(t *Talk) {
+			t.Presenters = []string{"Jun Xu (Professor, Institute of Computing Technology, Chinese Academy of Sciences)"}
+		}),
+		with(func(t *Talk) {
+			t.Presenters = []string{"Ann One (Lab A)", "Bo Two (Lab B)", "Cy Three (Lab C)"}
+			t.Title = "A shared talk"
+			t.Abstract = []string{"Unlabeled text goes to the abstract."}
+			t.Bio = []string{"Three people."}
+		}),
+		with(func(t *Talk) {
+			t.Presenters = []string{"Dee Four (Lab D)"}
+			t.Title = "Without a rule before it"
+		}),
+	}
+	if diff := cmp.Diff(want, r.Talks); diff != "" {
+		t.Errorf("talks (-want +got):\n%s", diff)
+	}
+}
+
+func TestWorkshopTalksHeadings(t *testing.T) {
+	const url19 = "http://learningsys.org/sosp19/talks.html"
+	page := `<html><body><header><h1>AI Systems</h1><h2>Workshop on AI Systems at SOSP 2019</h2><h2></h2><h2>October 27, 2019</h2></header>
+<section id="main-content">
+<h1><a id="invited-talks" class="anchor" href="#invited-talks"><span class="octicon octicon-link"></span></a>Invited Talks</h1>
+<h2><a id="x" class="anchor" href="#x">#</a>What are the Unique Challenges and Opportunities in Systems for ML?, Matei Zaharia</h2>
+<h2>A View of Programming Languages &amp; Software Engineering for ML Software, Caroline Lemieux</h2>
+<p>The abstract comes first.</p>
+<p>Caroline Lemieux is a PhD candidate.</p>
+<h2>Building Scalable Systems, Yuandong Tian</h2>
+<p>Tian covers systems for reinforcement learning.</p>
+<h2>Challenges and Progress in Scaling ML Fairness, Alex Beutel</h2>
+<p>Beutel, a scientist at Google Brain, leads work on fairness.</p>
+<h2>Keynote 1: Asynchrony, Quantization, and Scale, Christopher De Sa</h2>
+<p>De Sa discusses low precision.</p>
+<p>More about the talk.</p>
+<p>Christopher De Sa, on the Cornell faculty, studies ML systems.</p>
+<h2>Contributed Talk 2: Adaptive Training, Luo Mai</h2>
+<p>Bio: Luo Mai works at Imperial.</p>
+<p>Abstract: Labels win over position.</p>
+<h2>A Heading Without a Speaker</h2>
+<p>Some text.</p>
+<h1>Panel</h1>
+<h2>Moderators</h2>
+</section></body></html>`
+	r := mustExtract(t, page, url19)
+	base := Talk{Kind: "talk", Event: "AI Systems Workshop at SOSP 2019", Series: "Invited Talks", Date: "October 27, 2019", SourceURL: url19}
+	with := func(f func(*Talk)) Talk { t := base; f(&t); return t }
+	want := []Talk{
+		with(func(t *Talk) {
+			t.Title, t.Presenters = "What are the Unique Challenges and Opportunities in Systems for ML?", []string{"Matei Zaharia"}
+		}),
+		with(func(t *Talk) {
+			t.Title, t.Presenters = "A View of Programming Languages & Software Engineering for ML Software", []string{"Caroline Lemieux"}
+			t.Abstract, t.Bio = []string{"The abstract comes first."}, []string{"Caroline Lemieux is a PhD candidate."}
+		}),
+		with(func(t *Talk) {
+			t.Title, t.Presenters = "Building Scalable Systems", []string{"Yuandong Tian"}
+			t.Abstract = []string{"Tian covers systems for reinforcement learning."}
+		}),
+		with(func(t *Talk) {
+			t.Title, t.Presenters = "Challenges and Progress in Scaling ML Fairness", []string{"Alex Beutel"}
+			t.Bio = []string{"Beutel, a scientist at Google Brain, leads work on fairness."}
+		}),
+		with(func(t *Talk) {
+			t.Title, t.Presenters = "Asynchrony, Quantization, and Scale", []string{"Christopher De Sa"}
+			t.Abstract = []string{"De Sa discusses low precision.", "More about the talk."}
+			t.Bio = []string{"Christopher De Sa, on the Cornell faculty, studies ML systems."}
+		}),
+		with(func(t *Talk) {
+			t.Kind, t.Title, t.Presenters = "contributed_talk", "Adaptive Training", []string{"Luo Mai"}
+			t.Abstract, t.Bio = []string{"Labels win over position."}, []string{"Luo Mai works at Imperial."}
+		}),
+		with(func(t *Talk) {
+			t.Title, t.Abstract = "A Heading Without a Speaker", []string{"Some text."}
+		}),
+	}
+	if diff := cmp.Diff(want, r.Talks); diff != "" {
+		t.Errorf("talks (-want +got):\n%s", diff)
+	}
+	if len(r.Warnings) != 1 || r.Warnings[0].Field != "presenters" || !strings.Contains(r.Warnings[0].Message, "A Heading Without a Speaker") {
+		t.Errorf("warnings = %+v, want one about the heading without a speaker", r.Warnings)
+	}
+}
+
+func TestWorkshopTalksMatch(t *testing.T) {
+	tests := []struct {
+		name, content string
+		want          bool
+	}{
+		{"speaker block", `<p><strong>Eric Xing</strong> (Professor, CMU)</p><p>Title: X</p>`, true},
+		{"name-only blocks", `<p><strong>A</strong> (X)</p><hr /><p><strong>B</strong> (Y)</p><hr />`, true},
+		{"talk headings", `<h1>Invited Talks</h1><h2>Title, Speaker</h2>`, true},
+		{"papers", `<p><strong>Title</strong>: A (X); B (Y)</p><p><a href="p.pdf"><strong>T2</strong></a>: C (Z)</p>`, false},
+		{"posters", `<p><a href="p.pdf"><strong>Title</strong></a></p><ul><li>A, X; B, Y</li></ul>`, false},
+		{"schedule", `<h1>Schedule</h1><p>8:00 - 8:30&nbsp;&nbsp;Coffee</p><h3>Session 1, Morning</h3><p>(Chair: A, B)</p>`, false},
+		{"home", `<h1>Overview</h1><p>The workshop brings together people.</p>`, false},
+	}
+	for _, tt := range tests {
+		if got := (WorkshopTalks{}).Match(mustDoc(t, workshopDoc(tt.content))); got != tt.want {
+			t.Errorf("%s: Match = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if (WorkshopTalks{}).Match(mustDoc(t, `<html><body><h1>Invited Talks</h1><h2>Title, Speaker</h2></body></html>`)) {
+		t.Error("Match outside the workshop theme")
+	}
+}
+
+func TestWorkshopTalksNone(t *testing.T) {
+	doc := mustDoc(t, workshopDoc(`<h1>Invited Talks</h1><p>To be announced.</p>`))
+	r := &Result{}
+	err := WorkshopTalks{}.Extract(doc, mustParseURL(talks17URL), r)
+	if err == nil || !strings.Contains(err.Error(), talks17URL) {
+		t.Errorf("Extract error %v, want one naming the page", err)
+	}
+}
+
+func TestOpensWithName(t *testing.T) {
+	tests := []struct {
+		text, speaker string
+		want          bool
+	}{
+		{"Caroline Lemieux, a UC Berkeley PhD candidate", "Caroline Lemieux", true},
+		{"Christopher De Sa is an Assistant Professor", "Christopher De Sa", true},
+		{"De Sa is an Assistant Professor", "Christopher De Sa", true},
+		{"De Sa discusses low-precision arithmetic", "Christopher De Sa", false},
+		{"Tianqi is a PhD student", "Tianqi Chen", true},
+		{"Tian covers open-source systems", "Yuandong Tian", false},
+		{"Dr. Jun Xu received his B.E.", "Jun Xu (Professor, ICT)", true},
+		{"Junior researchers often ask", "Jun Xu", false},
+		{"", "Jun Xu", false},
+		{"Anything", "", false},
+	}
+	for _, tt := range tests {
+		if got := opensWithName([]string{tt.text}, tt.speaker); got != tt.want {
+			t.Errorf("opensWithName(%q, %q) = %v, want %v", tt.text, tt.speaker, got, tt.want)
+		}
+	}
+}
