@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/pipeline"
+)
+
+// diffOptions are the flags and arguments of `mlsysscrape diff`.
+type diffOptions struct {
+	Old, New string
+	JSON     bool
+}
+
+func newDiffCmd(io streams) *cobra.Command {
+	opts := &diffOptions{}
+	cmd := &cobra.Command{
+		Use:   "diff OLD NEW",
+		Short: "Show what changed between two datasets",
+		Long: `diff compares two datasets, each a dataset folder or a talks.json file, by
+talk id: talks added, updated (with the fields that changed) and removed.
+The first line of the summary fits a commit subject; --json prints the
+changes for programs.`,
+		Example: `  mlsysscrape diff snapshots/2025-10-01 data
+  git show HEAD~1:data/talks.json > /tmp/old.json && mlsysscrape diff /tmp/old.json data --json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageError{fmt.Errorf("diff takes OLD and NEW, got %d arguments", len(args))}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Old, opts.New = args[0], args[1]
+			return runDiff(opts, io)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the changes as JSON")
+	return cmd
+}
+
+func runDiff(opts *diffOptions, io streams) error {
+	changes, err := pipeline.Diff(opts.Old, opts.New)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		return export.WriteChangesJSON(io.Out, changes)
+	}
+	return export.WriteChangeSummary(io.Out, changes)
+}

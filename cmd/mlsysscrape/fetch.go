@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/fixtures"
+	"github.com/mlsysscrape/mlsysscrape/pipeline"
+	"github.com/mlsysscrape/mlsysscrape/scrape"
+)
+
+// fetchOptions are the flags of `mlsysscrape fetch`.
+type fetchOptions struct {
+	*globalOptions
+	Sources      []string
+	URLs         []string
+	Offline      bool
+	Out          string
+	Formats      []string
+	CSVSafe      bool
+	AllowShrink  bool
+	IgnoreRobots bool
+	Delay        time.Duration
+	Timeout      time.Duration
+	Net          netOptions
+
+	// Transport replaces the network in tests; nil means the real one
+	// (or the fixtures with --offline).
+	Transport http.RoundTripper
+	Now       func() time.Time
+}
+
+// netOptions are the limits of live requests, shared by fetch and backfill.
+type netOptions struct {
+	ConnectTimeout time.Duration
+	HeaderTimeout  time.Duration
+	MaxBodyBytes   int64
+	Retries        int
+}
+
+func (n *netOptions) register(cmd *cobra.Command) {
+	cmd.Flags().DurationVar(&n.ConnectTimeout, "connect-timeout", 10*time.Second, "time allowed to connect to a server")
+	cmd.Flags().DurationVar(&n.HeaderTimeout, "header-timeout", 20*time.Second, "time allowed for a server to start answering")
+	cmd.Flags().Int64Var(&n.MaxBodyBytes, "max-body-size", scrape.DefaultMaxBodyBytes, "largest page accepted, in bytes, after decompression")
+	cmd.Flags().IntVar(&n.Retries, "retries", 3, "extra attempts after a 429, a 5xx or a dropped connection")
+}
+
+func (n netOptions) transport() http.RoundTripper {
+	retries := n.Retries
+	if retries == 0 {
+		retries = -1 // Limits reads 0 as "default"
+	}
+	return scrape.NewTransport(scrape.Limits{
+		ConnectTimeout: n.ConnectTimeout,
+		HeaderTimeout:  n.HeaderTimeout,
+		MaxBodyBytes:   n.MaxBodyBytes,
+		Retries:        retries,
+	})
+}
+
+func newFetchCmd(g *globalOptions, io streams) *cobra.Command {
+	opts := &fetchOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "fetch",
+		Short: "Crawl the sources and merge their talks into the dataset",
+		Long: `fetch crawls the default sources (or those named with --source, or any page
+given with --url), extracts every talk, and merges them into the dataset in
+--out: new talks are added, changed talks updated under the same id, and
+talks no longer listed are kept. Files are only rewritten when something
+changed. One line per page goes to stderr, then a summary.
+
+Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
+3 partial failure (some sources failed; their previous data is kept).`,
+		Example: `  # the bundled copies of the pages, no network
+  mlsysscrape fetch --offline --out data
+
+  # the live seminar page only, CSV and JSON only
+  mlsysscrape fetch --source mlsys --format csv,json
+
+  # any page in a known markup: a mirror, an archived copy, a sibling site
+  mlsysscrape fetch --url http://learningsys.org/sosp18/index.html --out sosp18`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runFetch(cmd.Context(), opts, io)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.Sources, "source", nil, "read only this default source (repeatable): "+strings.Join(scrape.SourceNames(), ", "))
+	f.StringArrayVar(&opts.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
+	f.BoolVar(&opts.Offline, "offline", false, "read the bundled copies of the pages instead of the network")
+	f.StringVarP(&opts.Out, "out", "o", "data", "dataset folder")
+	formats := []string{export.FormatJSON, export.FormatCSV, export.FormatSQLite}
+	f.StringSliceVar(&opts.Formats, "format", formats, "files to write: "+strings.Join(formats, ", ")+" (manifest.json always)")
+	f.BoolVar(&opts.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
+	f.BoolVar(&opts.AllowShrink, "allow-shrink", false, "merge a source even if it lists under half the talks the dataset holds for it")
+	f.BoolVar(&opts.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
+	f.DurationVar(&opts.Delay, "delay", time.Second, "pause between two requests to one host")
+	f.DurationVar(&opts.Timeout, "timeout", time.Minute, "time allowed for one whole request")
+	opts.Net.register(cmd)
+	return cmd
+}
+
+func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
+	sources, err := pickSources(opts.Sources, opts.URLs)
+	if err != nil {
+		return usageError{err}
+	}
+	progress := newProgress(io.Err, opts.globalOptions)
+	crawler := &scrape.Crawler{
+		Transport:    opts.Transport,
+		Delay:        opts.Delay,
+		Timeout:      opts.Timeout,
+		IgnoreRobots: opts.IgnoreRobots,
+		OnPage:       progress.page,
+	}
+	if crawler.Transport == nil {
+		crawler.Transport = opts.Net.transport()
+	}
+	if opts.Offline {
+		crawler.Transport, crawler.Delay = fixtures.Transport{}, 0
+	}
+	start := time.Now()
+	res, err := pipeline.Fetch(ctx, pipeline.FetchOptions{
+		Sources:     sources,
+		Crawler:     crawler,
+		Out:         opts.Out,
+		Formats:     opts.Formats,
+		CSV:         export.CSVOptions{Safe: opts.CSVSafe},
+		AllowShrink: opts.AllowShrink,
+		Now:         opts.Now,
+		ToolVersion: toolVersion(),
+	})
+	if res != nil {
+		progress.summary(res, opts.Out, time.Since(start))
+	}
+	return err
+}
+
+// pickSources turns --source and --url into the sources to crawl.
+func pickSources(names, urls []string) ([]scrape.Source, error) {
+	if len(names) > 0 && len(urls) > 0 {
+		return nil, errors.New("--source and --url exclude each other")
+	}
+	if len(urls) > 0 {
+		var out []scrape.Source
+		for _, u := range urls {
+			src, err := scrape.URLSource(u)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, src)
+		}
+		return out, nil
+	}
+	if len(names) == 0 {
+		return scrape.DefaultSources, nil
+	}
+	return scrape.LookupSources(names)
+}
+
+func newSourcesCmd(io streams) *cobra.Command {
+	return &cobra.Command{
+		Use:     "sources",
+		Short:   "List the default sources: name, pages, extractor",
+		Example: "  mlsysscrape sources",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, s := range scrape.DefaultSources {
+				for _, p := range s.Pages {
+					if _, err := fmt.Fprintf(io.Out, "%-8s %-52s %s\n", s.Name, p.URL, p.Extractor); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/mlsysscrape/mlsysscrape/pipeline"
+	"github.com/mlsysscrape/mlsysscrape/scrape"
+)
+
+// progress writes one line per page and a summary to stderr.
+type progress struct {
+	w     io.Writer
+	g     *globalOptions
+	pages int
+}
+
+func newProgress(w io.Writer, g *globalOptions) *progress {
+	return &progress{w: w, g: g}
+}
+
+func (p *progress) page(r *scrape.Result, err error) {
+	p.pages++
+	if p.g.Quiet {
+		return
+	}
+	status := fmt.Sprint(r.Status)
+	if r.Status == 0 {
+		status = "---"
+	}
+	what := describe(r)
+	if err != nil {
+		what = "error: " + oneLine(err)
+	}
+	fmt.Fprintf(p.w, "%s %s %s %s\n", r.URL, status, what, r.Elapsed.Round(100*time.Microsecond))
+	if p.g.Verbose {
+		for _, s := range r.Skipped {
+			fmt.Fprintf(p.w, "  skipped %q: %s\n", s.Text, s.Reason)
+		}
+		for _, w := range r.Warnings {
+			fmt.Fprintf(p.w, "  warning %s: %s\n", w.Field, w.Message)
+		}
+	}
+}
+
+// describe says what a page held, in the page's own terms.
+func describe(r *scrape.Result) string {
+	switch {
+	case r.NotModified:
+		return "not modified"
+	case len(r.Slots) > 0:
+		return fmt.Sprintf("%d schedule slots", len(r.Slots))
+	case len(r.Papers) > 0:
+		return fmt.Sprintf("%d papers", len(r.Papers))
+	}
+	return fmt.Sprintf("%d talks", len(r.Talks))
+}
+
+func (p *progress) summary(res *pipeline.FetchResult, out string, elapsed time.Duration) {
+	if p.g.Quiet {
+		return
+	}
+	counts := map[string]int{}
+	for _, c := range res.Changes {
+		counts[c.Change]++
+	}
+	written := fmt.Sprintf("wrote %d files to %s", len(res.Written), out)
+	if len(res.Written) == 0 {
+		written = "nothing changed, no file written"
+	}
+	fmt.Fprintf(p.w, "%d pages, %d talks in the dataset (%d added, %d updated, %d no longer listed), %d sources failed; %s in %s\n",
+		p.pages, res.Talks, counts["added"], counts["updated"], counts["unlisted"], len(res.Failed), written, elapsed.Round(time.Millisecond))
+}

@@ -1,0 +1,37 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+	"github.com/mlsysscrape/mlsysscrape/scrape"
+)
+
+// Parse runs the extractors on a saved page, as if it had been fetched
+// from pageURL, and writes its records to w as JSON: dataset records, or
+// with raw the extractor's output before normalization.
+func Parse(page io.Reader, pageURL string, raw bool, w io.Writer) error {
+	body, err := io.ReadAll(page)
+	if err != nil {
+		return err
+	}
+	r, err := scrape.ExtractPage(body, pageURL)
+	if err != nil {
+		return err
+	}
+	if raw {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(r)
+	}
+	talks, _ := normalize.Build([]*scrape.Result{r})
+	if len(talks) == 0 && r.Entries() == 0 {
+		return fmt.Errorf("%s: %w", pageURL, scrape.ErrNoTalks)
+	}
+	export.SortTalks(talks)
+	return export.WriteJSON(w, talks)
+}
