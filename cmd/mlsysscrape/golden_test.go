@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in fixtures/golden/dataset")
+
+// fixedNow is the clock of golden runs, so first_seen and last_seen do not
+// depend on the day the tests run.
+func fixedNow() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }
+
+// offlineFetch runs `mlsysscrape fetch --offline` into a new folder and
+// returns the folder and what the command printed.
+func offlineFetch(t testing.TB, extra ...string) (dir, stdout, stderr string) {
+	t.Helper()
+	dir = t.TempDir()
+	var out, errOut bytes.Buffer
+	opts := &fetchOptions{globalOptions: &globalOptions{}, Offline: true, Out: dir,
+		Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow}
+	if err := runFetch(context.Background(), opts, streams{Out: &out, Err: &errOut}); err != nil {
+		t.Fatalf("offline fetch: %v\n%s", err, errOut.String())
+	}
+	return dir, out.String(), errOut.String()
+}
+
+// TestOfflineFetchGolden pins the whole offline dataset: every talk of the
+// bundled pages, right and once.
+func TestOfflineFetchGolden(t *testing.T) {
+	dir, _, _ := offlineFetch(t)
+	for _, name := range []string{"talks.json", "talks.csv", "speakers.csv"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("..", "..", "fixtures", "golden", "dataset", name)
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run go test ./cmd/mlsysscrape -run Golden -update)", err)
+		}
+		if diff := cmp.Diff(string(want), string(got)); diff != "" {
+			t.Errorf("%s differs from %s (-want +got):\n%s", name, golden, diff)
+		}
+	}
+}
+
+// TestOfflineFetchProgress checks the stderr contract: one line per page
+// with URL, status, what was found and time, then a summary.
+func TestOfflineFetchProgress(t *testing.T) {
+	_, stdout, stderr := offlineFetch(t)
+	if stdout != "" {
+		t.Errorf("fetch wrote to stdout: %q", stdout)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	want := []string{
+		"https://mlsys.stanford.edu/ 200 87 talks",
+		"http://learningsys.org/sosp17/talks.html 200 11 talks",
+		"http://learningsys.org/sosp17/schedule.html 200 11 schedule slots",
+		"http://learningsys.org/sosp17/acceptedposters.html 200 14 papers",
+		"http://learningsys.org/sosp19/talks.html 200 6 talks",
+		"http://learningsys.org/sosp19/schedule.html 200 10 schedule slots",
+		"http://learningsys.org/sosp19/acceptedpapers.html 200 18 papers",
+	}
+	if len(lines) != len(want)+1 {
+		t.Fatalf("got %d lines, want %d page lines and a summary:\n%s", len(lines), len(want), stderr)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w+" ") {
+			t.Errorf("line %d = %q, want it to start with %q", i+1, lines[i], w)
+		}
+	}
+	summary := lines[len(lines)-1]
+	if !strings.Contains(summary, "108 talks in the dataset (108 added") || !strings.Contains(summary, "0 sources failed") {
+		t.Errorf("summary = %q", summary)
+	}
+}
+
+func TestOfflineFetchQuiet(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"fetch", "--offline", "--quiet", "--out", dir}, streams{Out: &out, Err: &errOut})
+	if code != exitOK || out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("quiet fetch: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
+	}
+}
