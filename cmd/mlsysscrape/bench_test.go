@@ -1,0 +1,22 @@
+package main
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// BenchmarkOfflineFetch is the README's main job: every source, every
+// format, into a new folder each time.
+func BenchmarkOfflineFetch(b *testing.B) {
+	root := b.TempDir()
+	for i := 0; b.Loop(); i++ {
+		opts := &fetchOptions{globalOptions: &globalOptions{Quiet: true}, Offline: true,
+			Out: filepath.Join(root, strconv.Itoa(i)), Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow}
+		if err := runFetch(context.Background(), opts, streams{Out: io.Discard, Err: io.Discard}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
