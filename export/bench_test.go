@@ -1,0 +1,166 @@
+package export_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+)
+
+// vocabulary is the made-up text of generated records.
+var vocabulary = strings.Fields(`
+	we present a system for training large models across many accelerators
+	with lower memory traffic and better utilization our compiler fuses
+	kernels schedules communication and overlaps it with compute the runtime
+	adapts batch sizes to the cluster and recovers from failures results show
+	speedups on language vision and recommendation workloads while keeping
+	accuracy we also discuss lessons from deploying it in production serving
+	latency quantization sparsity pipelines graphs tensors gradients`)
+
+// generateTalks makes n records of realistic size: a two-paragraph
+// abstract of about 600 characters, a bio of about 250, one or two
+// speakers. Like the real data, optional fields are empty for long
+// stretches (no videos before the seminar started recording, no
+// first_seen before history was kept).
+func generateTalks(n int) []normalize.Talk {
+	r := rand.New(rand.NewPCG(1, 2))
+	text := func(chars int) string {
+		var b strings.Builder
+		for b.Len() < chars {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(vocabulary[r.IntN(len(vocabulary))])
+		}
+		return b.String()
+	}
+	start := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	talks := make([]normalize.Talk, n)
+	for i := range talks {
+		t := normalize.Talk{
+			ID:         fmt.Sprintf("%016x", r.Uint64()),
+			Kind:       normalize.KindTalk,
+			Event:      "Stanford MLSys Seminar",
+			Series:     "Previous Talks",
+			Title:      text(70),
+			Abstract:   text(300) + ".\n\n" + text(300) + ".",
+			Bio:        text(250),
+			SourceURLs: []string{"https://mlsys.stanford.edu/"},
+		}
+		if i < n*99/100 {
+			t.Date = normalize.Nullable(start.AddDate(0, 0, i/3).Format(time.DateOnly))
+		} else {
+			t.Series = "Upcoming Talks"
+		}
+		if i%5 == 0 {
+			t.Event, t.Kind = "AI Systems Workshop at SOSP 2019", normalize.KindContributedTalk
+			t.StartTime, t.EndTime = "11:30", "11:45"
+			t.Session = "Session 2: Contributed Talks"
+		}
+		t.Speakers = []normalize.Speaker{{Name: "Speaker " + text(8), Affiliation: "Stanford University"}}
+		if r.IntN(2) == 0 {
+			t.Speakers = append(t.Speakers, normalize.Speaker{Name: "Speaker " + text(10), Role: "Professor"})
+		}
+		if i > n*85/100 {
+			t.YouTubeID = fmt.Sprintf("%011x", r.Uint64()>>20)
+			t.VideoURL = "https://www.youtube.com/watch?v=" + t.YouTubeID
+			t.VideoKind = normalize.VideoRecording
+			t.FirstSeen, t.LastSeen = "2025-11-01", "2025-11-21"
+		}
+		talks[i] = t
+	}
+	return talks
+}
+
+const benchTalks = 100_000
+
+func BenchmarkWriteJSON100k(b *testing.B) {
+	talks := generateTalks(benchTalks)
+	export.SortTalks(talks)
+	cw := &countingWriter{}
+	cpu := startCPU()
+	for b.Loop() {
+		if err := export.WriteJSON(cw, talks); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
+	b.SetBytes(cw.n / int64(b.N))
+}
+
+func BenchmarkWriteCSV100k(b *testing.B) {
+	talks := generateTalks(benchTalks)
+	export.SortTalks(talks)
+	cw := &countingWriter{}
+	cpu := startCPU()
+	for b.Loop() {
+		if err := export.WriteTalksCSV(cw, talks, export.CSVOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		if err := export.WriteSpeakersCSV(cw, talks, export.CSVOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
+	b.SetBytes(cw.n / int64(b.N))
+}
+
+// BenchmarkWriteSQLite100k writes a first run's database: every talk is
+// new, so each also gets a history row with its full record.
+func BenchmarkWriteSQLite100k(b *testing.B) {
+	talks := generateTalks(benchTalks)
+	changes := make([]normalize.Change, len(talks))
+	for i, t := range talks {
+		changes[i] = normalize.Change{ID: t.ID, Change: normalize.ChangeAdded, Title: t.Title}
+	}
+	for _, bc := range []struct {
+		name    string
+		changes []normalize.Change
+	}{{"first-run", changes}, {"no-changes", nil}} {
+		b.Run(bc.name, func(b *testing.B) {
+			d := &export.Dataset{Talks: talks, Changes: bc.changes, RunAt: "2025-11-21T08:00:00Z"}
+			dir := b.TempDir()
+			i := 0
+			cpu := startCPU()
+			for b.Loop() {
+				// A fresh path each time, so no history accumulates.
+				i++
+				if err := export.WriteSQLite(filepath.Join(dir, fmt.Sprintf("talks%d.sqlite", i)), d); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu.report(b)
+		})
+	}
+}
+
+// BenchmarkWrite100k is a whole first run: every format, staged and renamed.
+func BenchmarkWrite100k(b *testing.B) {
+	talks := generateTalks(benchTalks)
+	cpu := startCPU()
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		b.StartTimer()
+		d := &export.Dataset{Talks: talks, Manifest: &export.Manifest{}}
+		if _, err := export.Write(dir, d, []string{"json", "csv", "sqlite"}, export.CSVOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
+}
+
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
+}
+
+var _ io.Writer = (*countingWriter)(nil)

@@ -1,0 +1,196 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+)
+
+// WriteJSON writes talks as talks.json: a JSON array, two-space indented,
+// ending in a newline, in the order given. Text is written as is: <, > and &
+// stay literal, since the file is data, not HTML. A nil Speakers or
+// SourceURLs is written as [] because the contract types them as arrays.
+//
+// The bytes are those of encoding the whole slice with an indenting
+// json.Encoder, produced with less work: records are encoded one at a time
+// (memory stays flat however many talks there are), compactly, and
+// indented by appendIndented. An indenting Encoder re-validates its own
+// output while indenting it, which takes twice as long as the encoding.
+func WriteJSON(w io.Writer, talks []normalize.Talk) error {
+	if len(talks) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var rec bytes.Buffer
+	enc := json.NewEncoder(&rec)
+	enc.SetEscapeHTML(false)
+	var indented []byte
+	bw.WriteString("[\n  ")
+	for i := range talks {
+		rec.Reset()
+		if err := enc.Encode(withArrays(talks[i])); err != nil {
+			return fmt.Errorf("encoding talk %q: %w", talks[i].ID, err)
+		}
+		if i > 0 {
+			bw.WriteString(",\n  ")
+		}
+		// The record sits one level inside the array.
+		indented = appendIndented(indented[:0], bytes.TrimSuffix(rec.Bytes(), []byte("\n")), "  ")
+		bw.Write(indented)
+	}
+	bw.WriteString("\n]\n")
+	return bw.Flush()
+}
+
+// appendIndented appends to dst the compact JSON value src, as
+// json.Encoder writes it (no white space outside strings), indented as
+// json.Indent(dst, src, prefix, "  ") would: a newline and prefix before
+// each element and closing bracket, two spaces per level, ": " after keys,
+// and empty arrays and objects kept as "[]" and "{}".
+func appendIndented(dst, src []byte, prefix string) []byte {
+	depth := 0
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"':
+			end := stringEnd(src, i)
+			dst = append(dst, src[i:end]...)
+			i = end - 1
+		case '{', '[':
+			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
+				dst = append(dst, c, src[i+1])
+				i++
+				continue
+			}
+			depth++
+			dst = append(dst, c)
+			dst = appendNewline(dst, prefix, depth)
+		case '}', ']':
+			depth--
+			dst = appendNewline(dst, prefix, depth)
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			dst = appendNewline(dst, prefix, depth)
+		case ':':
+			dst = append(dst, ':', ' ')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+func appendNewline(dst []byte, prefix string, depth int) []byte {
+	dst = append(dst, '\n')
+	dst = append(dst, prefix...)
+	for range depth {
+		dst = append(dst, ' ', ' ')
+	}
+	return dst
+}
+
+// stringEnd returns the index just past the JSON string that starts with
+// the quote at src[start]: past the first quote not escaped by an odd run
+// of backslashes.
+func stringEnd(src []byte, start int) int {
+	for i := start + 1; ; i++ {
+		j := bytes.IndexByte(src[i:], '"')
+		if j < 0 {
+			return len(src) // unterminated: encoding/json never writes that
+		}
+		i += j
+		backslashes := 0
+		for k := i - 1; k > start && src[k] == '\\'; k-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i + 1
+		}
+	}
+}
+
+// withArrays returns t with nil slices replaced by empty ones, so they
+// encode as [] rather than null.
+func withArrays(t normalize.Talk) normalize.Talk {
+	if t.Speakers == nil {
+		t.Speakers = []normalize.Speaker{}
+	}
+	if t.SourceURLs == nil {
+		t.SourceURLs = []string{}
+	}
+	return t
+}
+
+// ReadJSON reads talks.json as WriteJSON writes it.
+func ReadJSON(r io.Reader) ([]normalize.Talk, error) {
+	var talks []normalize.Talk
+	if err := decodeOne(r, &talks); err != nil {
+		return nil, err
+	}
+	return talks, nil
+}
+
+// WriteManifest writes manifest.json: two-space indented, ending in a
+// newline, with empty lists as [] and no Files as {} (a list field added to
+// the manifest belongs here too), so consumers need not tell null from
+// empty.
+func WriteManifest(w io.Writer, m *Manifest) error {
+	out := *m
+	out.Sources = make([]SourceReport, len(m.Sources))
+	for i, s := range m.Sources {
+		s.Pages = nonNil(s.Pages)
+		s.Skipped = nonNil(s.Skipped)
+		s.Warnings = nonNil(s.Warnings)
+		out.Sources[i] = s
+	}
+	out.Warnings = nonNil(m.Warnings)
+	if out.Files == nil {
+		out.Files = map[string]File{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(&out)
+}
+
+func nonNil[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
+}
+
+// ReadManifest reads manifest.json.
+func ReadManifest(r io.Reader) (*Manifest, error) {
+	var m Manifest
+	if err := decodeOne(r, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// decodeOne decodes exactly one JSON value from r into v: anything after
+// it but white space means the file is not what we wrote.
+func decodeOne(r io.Reader, v any) error {
+	return decodeValue(json.NewDecoder(bufio.NewReaderSize(r, 64<<10)), v)
+}
+
+// decodeValue is decodeOne for a decoder set up by the caller.
+func decodeValue(dec *json.Decoder, v any) error {
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("unexpected data after the JSON value at offset %d", dec.InputOffset())
+	}
+	return nil
+}
