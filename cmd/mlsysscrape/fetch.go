@@ -96,8 +96,7 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 	f.StringArrayVar(&opts.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
 	f.BoolVar(&opts.Offline, "offline", false, "read the bundled copies of the pages instead of the network")
 	f.StringVarP(&opts.Out, "out", "o", "data", "dataset folder")
-	formats := []string{export.FormatJSON, export.FormatCSV, export.FormatSQLite}
-	f.StringSliceVar(&opts.Formats, "format", formats, "files to write: "+strings.Join(formats, ", ")+" (manifest.json always)")
+	f.StringSliceVar(&opts.Formats, "format", export.Formats, "files to write: "+strings.Join(export.Formats, ", ")+" (manifest.json always)")
 	f.BoolVar(&opts.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
 	f.BoolVar(&opts.AllowShrink, "allow-shrink", false, "merge a source even if it lists under half the talks the dataset holds for it")
 	f.BoolVar(&opts.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
@@ -110,6 +109,9 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
 	sources, err := pickSources(opts.Sources, opts.URLs)
 	if err != nil {
+		return usageError{err}
+	}
+	if err := export.CheckFormats(opts.Formats); err != nil {
 		return usageError{err}
 	}
 	progress := newProgress(io.Err, opts.globalOptions)

@@ -84,8 +84,9 @@ talks.sqlite and manifest.json.`,
 		Example: `  mlsysscrape fetch --offline --out data
   mlsysscrape fetch --source mlsys
   mlsysscrape sources`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
