@@ -141,7 +141,7 @@ func (j *joiner) newTalkFromSlot(s scrape.Slot, kind, rest, event, date string) 
 		t.Speakers = ParseAuthors(p.Authors)
 		t.SourceURLs = unionSorted(t.SourceURLs, []string{p.SourceURL})
 	} else {
-		t.Title, t.Speakers = parseSlotLabel(rest, Line(s.Title))
+		t.Title, t.Speakers = parseSlotLabel(rest, Line(s.Title), kind == KindContributedTalk)
 		j.rep.warn(s.SourceURL, "schedule", fmt.Sprintf("slot %q matches no entry of the talks or papers page; read from the label alone", Line(s.Label)))
 	}
 	if t.Kind == "" {
@@ -183,8 +183,10 @@ func splitTalkPrefix(label string) (kind, rest string) {
 
 // parseSlotLabel reads "TITLE, NAME, ROLE, AFFILIATION", "NAME, ROLE,
 // AFFILIATION" or just "TITLE" when no talks page says more. The speaker
-// is the first comma segment shaped like a person's name.
-func parseSlotLabel(label, emTitle string) (string, []Speaker) {
+// is the first comma segment shaped like a person's name; with
+// titleFirst, as a "Contributed Talk N:" prefix says, the label opens
+// with the paper's title, however name-like ("Elastic Toy Batching").
+func parseSlotLabel(label, emTitle string, titleFirst bool) (string, []Speaker) {
 	if emTitle != "" {
 		tail := label
 		if at := strings.Index(label, emTitle); at >= 0 {
@@ -194,7 +196,7 @@ func parseSlotLabel(label, emTitle string) (string, []Speaker) {
 	}
 	segs := splitTrim(label)
 	for k, seg := range segs {
-		if looksLikeName(seg) {
+		if looksLikeName(seg) && (k > 0 || !titleFirst) {
 			return strings.Join(segs[:k], ", "), speakerFromSegments(segs[k:])
 		}
 	}

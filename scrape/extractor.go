@@ -31,7 +31,8 @@ var Extractors = []Extractor{
 	WorkshopPapers{},
 }
 
-// ErrNoExtractor is returned for a page no extractor recognises.
+// ErrNoExtractor is returned for a page no extractor recognises, unless
+// the page is a site's home page that only leads to talk pages.
 var ErrNoExtractor = errors.New("no extractor recognises the page")
 
 // ExtractPage parses body, picks the extractor whose markup matches and
@@ -49,7 +50,8 @@ func ExtractPage(body []byte, pageURL string) (*Result, error) {
 }
 
 func extractDocument(doc *goquery.Document, u *url.URL) (*Result, error) {
-	r := &Result{URL: u.String(), Site: ReadSite(doc, u)}
+	site, listsTalks := readSite(doc, u)
+	r := &Result{URL: u.String(), Site: site}
 	for _, x := range Extractors {
 		if !x.Match(doc) {
 			continue
@@ -58,6 +60,12 @@ func extractDocument(doc *goquery.Document, u *url.URL) (*Result, error) {
 		if err := x.Extract(doc, u, r); err != nil {
 			return r, err
 		}
+		return r, nil
+	}
+	if len(site.Links) > 0 && !listsTalks {
+		// A site's home page: it lists no talks itself, but its menu leads
+		// to the pages that do. A page the menu calls a talks, schedule or
+		// papers page is never read as one, so its failure stays loud.
 		return r, nil
 	}
 	return r, fmt.Errorf("%s: %w", u, ErrNoExtractor)

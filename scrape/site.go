@@ -19,14 +19,20 @@ import (
 // (name, venue, date) are composed into "X Workshop at VENUE YEAR"; the
 // header's <h1>; the page's first <h1>; its <title>.
 func ReadSite(doc *goquery.Document, u *url.URL) Site {
+	s, _ := readSite(doc, u)
+	return s
+}
+
+// readSite is ReadSite, and also says whether the page at u is itself one
+// its site's menu would follow: one that lists talks, papers or a schedule.
+func readSite(doc *goquery.Document, u *url.URL) (s Site, listsTalks bool) {
 	var sv siteVisitor
 	if top := root(doc.Nodes); top != nil {
 		sv.walk(top, false)
 	}
-	var s Site
 	s.Name, s.Date = sv.name()
-	s.Links = menuLinks(u, sv.menu)
-	return s
+	s.Links, listsTalks = menuLinks(u, sv.menu)
+	return s, listsTalks
 }
 
 // siteVisitor gathers, in one walk, the elements ReadSite reads.
@@ -198,14 +204,16 @@ var (
 // menuLinks returns the menu links of the page at u worth following:
 // pages of the same site folder whose label or file name says they list
 // talks, papers or a schedule. Menus on archived copies point into the
-// archive; they are compared as the originals they stand for.
-func menuLinks(u *url.URL, anchors []*html.Node) []string {
+// archive; they are compared as the originals they stand for. self says
+// whether the page at u is such a page too, by its file name or the label
+// of its own menu entry.
+func menuLinks(u *url.URL, anchors []*html.Node) (links []string, self bool) {
 	if u == nil {
-		return nil
+		return nil, false
 	}
 	page := unarchive(u)
 	dir := path.Dir(pagePath(page))
-	var links []string
+	self = worthFollowing("", path.Base(pagePath(page)))
 	seen := map[string]bool{}
 	for _, a := range anchors {
 		abs := resolveLink(u, attr(a, "href"))
@@ -213,18 +221,25 @@ func menuLinks(u *url.URL, anchors []*html.Node) []string {
 			continue
 		}
 		l, err := url.Parse(abs)
-		if err != nil || !strings.EqualFold(l.Host, page.Host) || path.Dir(pagePath(l)) != dir || samePage(l, page) {
+		if err != nil || !strings.EqualFold(l.Host, page.Host) || path.Dir(pagePath(l)) != dir {
 			continue
 		}
 		l.Fragment = ""
-		label, file := oneLine(textOf(a)), path.Base(pagePath(l))
-		if !followWords.MatchString(label+" "+file) || skipWords.MatchString(label+" "+file) {
+		follow := worthFollowing(oneLine(textOf(a)), path.Base(pagePath(l)))
+		if samePage(l, page) {
+			self = self || follow
 			continue
 		}
-		if s := l.String(); !seen[s] {
+		if s := l.String(); follow && !seen[s] {
 			seen[s] = true
 			links = append(links, s)
 		}
 	}
-	return links
+	return links, self
+}
+
+// worthFollowing reports whether a menu item's label or file name says
+// its page lists talks, papers or a schedule.
+func worthFollowing(label, file string) bool {
+	return followWords.MatchString(label+" "+file) && !skipWords.MatchString(label+" "+file)
 }

@@ -1,6 +1,8 @@
 package scrape
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -94,5 +96,46 @@ Page </title></head><body><p>x</p></body></html>`,
 				t.Errorf("ReadSite (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A site's home page lists no talks but leads to them: it reads without
+// error, and a crawl goes on from its menu. A page the menu, or its own
+// file name, calls a talks, schedule or papers page must be read by an
+// extractor, or fail loudly.
+func TestExtractPageSiteHome(t *testing.T) {
+	const prose = `<p>The workshop brings together people who build systems for ML.</p>`
+	tests := []struct {
+		name, url string
+		wantErr   bool
+	}{
+		{"home page", "http://learningsys.org/sosp17/index.html", false},
+		{"home page as its folder", "http://learningsys.org/sosp17/", false},
+		{"menu entry says speakers", "http://learningsys.org/sosp17/talks.html", true},
+		{"menu entry says schedule", "http://learningsys.org/sosp17/schedule.html", true},
+		{"not in the menu, file name says talks", "http://learningsys.org/sosp17/invited-talks.html", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := ExtractPage([]byte(workshopDoc(prose)), tt.url)
+			if tt.wantErr {
+				if !errors.Is(err, ErrNoExtractor) || !strings.Contains(err.Error(), tt.url) {
+					t.Errorf("ExtractPage(%s) error %v, want ErrNoExtractor naming the page", tt.url, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ExtractPage(%s): %v", tt.url, err)
+			}
+			if r.Extractor != "" || r.Entries() != 0 || len(r.Site.Links) != 3 {
+				t.Errorf("ExtractPage(%s) = extractor %q, %d entries, links %q; want none, none, the menu's three",
+					tt.url, r.Extractor, r.Entries(), r.Site.Links)
+			}
+		})
+	}
+	// Without a menu there is nowhere to go: the page is not a home page.
+	page := `<html><body><section id="main-content">` + prose + `</section></body></html>`
+	if _, err := ExtractPage([]byte(page), "http://learningsys.org/sosp17/index.html"); !errors.Is(err, ErrNoExtractor) {
+		t.Errorf("page without a menu: error %v, want ErrNoExtractor", err)
 	}
 }

@@ -42,8 +42,10 @@ func (WorkshopTalks) Match(doc *goquery.Document) bool {
 		switch {
 		case isTag(b, atom.H1):
 			h1Seen = true
-		case h1Seen && isTag(b, atom.H2) && strings.Contains(headingText(b), ","):
-			return true
+		case h1Seen && isTag(b, atom.H2):
+			if _, speaker := splitHeadingTalk(headingText(b)); speaker != "" {
+				return true
+			}
 		case nameParagraph(b) != nil && i+1 < len(blocks):
 			next := blocks[i+1]
 			if isTag(next, atom.Hr) || nameParagraph(next) != nil || talkLabelOf(next) != "" {
@@ -144,22 +146,12 @@ func (p *talksPage) open() {
 	p.mode = &p.cur.Abstract
 }
 
-// openHeading opens a talk from a "TITLE, SPEAKER" heading. The title may
-// hold commas; the speaker is what follows the last one.
+// openHeading opens a talk from a "TITLE, SPEAKER" heading.
 func (p *talksPage) openHeading(text string) {
 	p.open()
 	p.namesOnly, p.fromHead = false, true
-	if m := talkPrefix.FindString(text); m != "" {
-		if strings.Contains(strings.ToLower(m), "contributed") {
-			p.cur.Kind = "contributed_talk"
-		}
-		text = strings.TrimSpace(text[len(m):])
-	}
-	i := strings.LastIndex(text, ",")
-	name := ""
-	if i >= 0 {
-		name = strings.TrimSpace(text[i+1:])
-	}
+	text = p.cutTalkPrefix(text)
+	title, name := splitHeadingTalk(text)
 	if name == "" {
 		// Which part is the title cannot be told: keep the heading as the
 		// title and leave the speaker empty.
@@ -168,8 +160,34 @@ func (p *talksPage) openHeading(text string) {
 			Message: fmt.Sprintf("talk heading %q names no speaker after a comma", text)})
 		return
 	}
-	p.cur.Title = strings.TrimSpace(text[:i])
+	p.cur.Title = title
 	p.cur.Presenters = []string{name}
+}
+
+// splitHeadingTalk splits a "TITLE, SPEAKER" heading at its last comma
+// outside parentheses: the title may hold commas, and so may the
+// speaker's parenthetical ("TITLE, Jane Doe (Staff Engineer, Acme)").
+// speaker is "" when no such comma is followed by text.
+func splitHeadingTalk(text string) (title, speaker string) {
+	parts := splitTopLevel(text, ",")
+	if len(parts) < 2 {
+		return text, ""
+	}
+	last := parts[len(parts)-1]
+	return strings.TrimSpace(text[:len(text)-len(last)-1]), strings.TrimSpace(last)
+}
+
+// cutTalkPrefix strips the "Keynote 1:", "Invited Talk:" or "Contributed
+// Talk 2:" a title may open with, noting a contributed talk's kind.
+func (p *talksPage) cutTalkPrefix(title string) string {
+	m := talkPrefix.FindString(title)
+	if m == "" {
+		return title
+	}
+	if strings.Contains(strings.ToLower(m), "contributed") {
+		p.cur.Kind = "contributed_talk"
+	}
+	return strings.TrimSpace(title[len(m):])
 }
 
 // addLabelled files a speaker block's paragraph by its label; unlabeled
@@ -179,7 +197,7 @@ func (p *talksPage) addLabelled(u talkUnit) {
 	switch u.label {
 	case "title":
 		if len(u.paras) > 0 {
-			t.Title = oneLine(strings.Join(u.paras, " "))
+			t.Title = p.cutTalkPrefix(oneLine(strings.Join(u.paras, " ")))
 		}
 		p.mode = &t.Abstract
 		return

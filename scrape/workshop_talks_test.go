@@ -190,3 +190,82 @@ func TestOpensWithName(t *testing.T) {
 		}
 	}
 }
+
+// Sibling sites of the family (pages.md §2) put a "Keynote N:" prefix in
+// a labelled title as well as in a heading, and a heading's speaker may
+// carry a parenthetical with commas in it.
+func TestWorkshopTalksSiblingVariations(t *testing.T) {
+	const pageURL = "http://learningsys.org/neurips18/talks.html"
+	page := workshopDoc(`<h1 id="invited-speakers"><a class="anchor" href="#invited-speakers"></a>Invited Speakers</h1>
+<p><strong>Ada Example</strong> (Professor, University of Nowhere)</p>
+<p>Title: Keynote 1: Scheduling Tensors</p>
+<hr />
+<p><strong>Hedy Instance</strong> (University of Nowhere)</p>
+<p>Title: Contributed Talk 2: Sharding Embeddings</p>
+<hr />
+<h2 id="industry"><a class="anchor" href="#industry"></a>Industry Talks</h2>
+<h3>Keynote 3: Feature Stores, Fresh and Stale, Linus Fake (Staff Engineer, Placeholder Inc.)</h3>
+<p>An abstract.</p>`)
+	r := mustExtract(t, page, pageURL)
+	type talk struct{ Kind, Series, Title, Presenters string }
+	var got []talk
+	for _, tk := range r.Talks {
+		got = append(got, talk{tk.Kind, tk.Series, tk.Title, strings.Join(tk.Presenters, " | ")})
+	}
+	want := []talk{
+		{"talk", "Invited Speakers", "Scheduling Tensors", "Ada Example (Professor, University of Nowhere)"},
+		{"contributed_talk", "Invited Speakers", "Sharding Embeddings", "Hedy Instance (University of Nowhere)"},
+		{"talk", "Industry Talks", "Feature Stores, Fresh and Stale", "Linus Fake (Staff Engineer, Placeholder Inc.)"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("talks (-want +got):\n%s", diff)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("warnings %+v, want none", r.Warnings)
+	}
+}
+
+func TestSplitHeadingTalk(t *testing.T) {
+	tests := []struct{ text, title, speaker string }{
+		{"What are the Unique Challenges and Opportunities in Systems for ML?, Matei Zaharia",
+			"What are the Unique Challenges and Opportunities in Systems for ML?", "Matei Zaharia"},
+		{"Asynchrony, Quantization, and Scale, Christopher De Sa", "Asynchrony, Quantization, and Scale", "Christopher De Sa"},
+		{"Feature Stores, Linus Fake (Staff Engineer, Placeholder Inc.)", "Feature Stores", "Linus Fake (Staff Engineer, Placeholder Inc.)"},
+		{"Serving (Fast, Cheap) Models, Jane Doe", "Serving (Fast, Cheap) Models", "Jane Doe"},
+		{"Gradients, Barbara Dummy (Stanford", "Gradients", "Barbara Dummy (Stanford"},
+		// A speaker line in a heading is no "TITLE, SPEAKER": its only
+		// comma is inside the parenthetical.
+		{"Ada Example (Professor, University of Nowhere)", "Ada Example (Professor, University of Nowhere)", ""},
+		{"A Heading Without a Speaker", "A Heading Without a Speaker", ""},
+		{"Trailing Comma,", "Trailing Comma", ""},
+		{"", "", ""},
+	}
+	for _, tt := range tests {
+		title, speaker := splitHeadingTalk(tt.text)
+		if title != tt.title || speaker != tt.speaker {
+			t.Errorf("splitHeadingTalk(%q) = %q, %q; want %q, %q", tt.text, title, speaker, tt.title, tt.speaker)
+		}
+	}
+}
+
+// Speaker lines put in headings, with no bold name and no "TITLE,
+// SPEAKER" comma, are not read as talks: the page fails loudly instead of
+// yielding a title "Ada Example (Professor" by "University of Nowhere)".
+func TestWorkshopTalksNameHeadings(t *testing.T) {
+	page := workshopDoc(`<h1>Invited Speakers</h1>
+<h2>Ada Example (Professor, University of Nowhere)</h2>
+<p>Title: Scheduling Tensors</p>
+<h2>Grace Sample (Principal Engineer, Fictional Labs)</h2>
+<p>Title: Compilers</p>`)
+	doc := mustDoc(t, page)
+	if (WorkshopTalks{}).Match(doc) {
+		t.Error("Match = true for speaker lines in headings")
+	}
+	r, err := ExtractPage([]byte(page), talks17URL)
+	if err == nil || !strings.Contains(err.Error(), talks17URL) {
+		t.Errorf("ExtractPage error %v, want one naming the page", err)
+	}
+	if r != nil && len(r.Talks) != 0 {
+		t.Errorf("talks %+v, want none", r.Talks)
+	}
+}
