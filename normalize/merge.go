@@ -58,21 +58,51 @@ func Merge(dataset []Talk, snap Snapshot) ([]Talk, []Change) {
 		}
 		out[i] = merged
 	}
-	// Unlisted: in scope, not read now, and listed by the previous version
-	// of these pages; a record missing for longer was reported before.
-	previous := ""
-	for i := range out {
-		if inScope[i] && string(out[i].LastSeen) < snap.Day {
-			previous = maxDate(previous, string(out[i].LastSeen))
-		}
-	}
-	for i, t := range out {
-		if inScope[i] && !listed[t.ID] && previous != "" && string(t.LastSeen) == previous {
+	// Unlisted: listed by the last reading of these pages, not by this
+	// one; a record missing for longer was reported before.
+	for _, i := range LastListed(dataset, snap.Pages, snap.Day) {
+		if t := out[i]; !listed[t.ID] {
 			changes = append(changes, changeOf(t, ChangeUnlisted, nil))
 		}
 	}
 	sort.SliceStable(changes, func(a, b int) bool { return changes[a].ID < changes[b].ID })
 	return out, changes
+}
+
+// LastListed returns, in order, the indexes of the talks that the latest
+// reading of pages up to day listed. A reading moves the last_seen of every
+// talk it lists to its day, so for each page these are the talks that
+// carry it in source_urls and have the latest last_seen among them. A new
+// reading of the pages is compared with them: a talk it does not list is
+// no longer listed, and a reading that lists far fewer is suspect. Talks
+// seen after day (a newer dataset given an older snapshot) are left out.
+func LastListed(talks []Talk, pages []string, day string) []int {
+	latest := make(map[string]string, len(pages)) // page -> latest last_seen
+	for _, p := range pages {
+		latest[p] = ""
+	}
+	for _, t := range talks {
+		if seen := string(t.LastSeen); seen <= day {
+			for _, u := range t.SourceURLs {
+				if l, read := latest[u]; read && seen > l {
+					latest[u] = seen
+				}
+			}
+		}
+	}
+	var out []int
+	for i, t := range talks {
+		if string(t.LastSeen) > day {
+			continue
+		}
+		for _, u := range t.SourceURLs {
+			if l, read := latest[u]; read && string(t.LastSeen) == l {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // scopeOf marks the records that were seen on one of the pages read.
@@ -118,9 +148,15 @@ func reconcile(out, fresh []Talk, index map[string]int, inScope map[int]bool, fr
 // sameTalk decides whether b is a later version of a. Same event, and one
 // of: the same non-empty title; the same speaker on the same date, or
 // with a date missing on one side, or rescheduled within 90 days; a
-// speaker name corrected by a letter or two on the same date.
+// speaker name corrected by a letter or two on the same date. Talks on
+// one date that share no speaker are never one talk, whatever their
+// titles: the seminar gives a freed slot to another speaker, and
+// placeholder titles ("TBD") repeat.
 func sameTalk(a, b Talk) bool {
 	if a.Event != b.Event {
+		return false
+	}
+	if a.Date != "" && a.Date == b.Date && !shareSpeaker(a, b) {
 		return false
 	}
 	if a.Title != "" && Fold(a.Title) == Fold(b.Title) {
@@ -134,6 +170,23 @@ func sameTalk(a, b Talk) bool {
 		return a.Date == "" || b.Date == "" || daysApart(string(a.Date), string(b.Date)) <= 90
 	}
 	return a.Date != "" && a.Date == b.Date && editDistance(an, bn) <= 2
+}
+
+// shareSpeaker reports whether a and b have a speaker in common, up to a
+// misspelling of a letter or two; talks without speakers share nothing to
+// tell them apart, so they count as sharing.
+func shareSpeaker(a, b Talk) bool {
+	if len(a.Speakers) == 0 || len(b.Speakers) == 0 {
+		return true
+	}
+	for _, sa := range a.Speakers {
+		for _, sb := range b.Speakers {
+			if editDistance(Fold(sa.Name), Fold(sb.Name)) <= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func firstSpeaker(t Talk) string {

@@ -19,6 +19,13 @@ import (
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
 
+// Source statuses in the manifest.
+const (
+	statusOK        = "ok"
+	statusUnchanged = "unchanged" // every page as it was at the last run
+	statusFailed    = "failed"
+)
+
 // CacheFile holds the page validators, next to the dataset it describes.
 const CacheFile = ".mlsysscrape-cache.json"
 
@@ -75,7 +82,10 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	crawler := *opt.Crawler
+	var crawler scrape.Crawler
+	if opt.Crawler != nil {
+		crawler = *opt.Crawler
+	}
 	crawler.Validators = validators
 
 	res := &FetchResult{}
@@ -83,11 +93,15 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	snap := normalize.Snapshot{Day: now.UTC().Format(time.DateOnly)}
 	var read []*scrape.Result
 	for _, src := range opt.Sources {
-		report, talks, pages, err := fetchSource(ctx, &crawler, src, dataset, opt)
+		known := lastPages(oldManifest, src.Name)
+		report, talks, pages, err := fetchSource(ctx, &crawler, src, known, dataset, snap.Day, opt)
 		switch {
 		case err != nil:
 			res.Failed = append(res.Failed, SourceError{Source: src.Name, Err: err})
-			report.Status, report.Error = "failed", err.Error()
+			report.Status, report.Error = statusFailed, err.Error()
+			// Read in full next time: a failed source is never "as it
+			// was at the last run".
+			forget(validators, src, report)
 		case pages == nil: // every page as it was at the last run
 			report = previousReport(oldManifest, src.Name, report)
 		default:
@@ -107,15 +121,18 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	}
 	merged, changes := normalize.Merge(dataset, snap)
 	res.Changes, res.Manifest, res.Talks = changes, m, len(merged)
-	if len(changes) > 0 || len(dataset) == 0 || len(res.Failed) > 0 {
-		export.SortTalks(merged)
-		d := &export.Dataset{Talks: merged, Manifest: m, Changes: changes, RunAt: timestamp(now)}
-		written, err := export.Write(opt.Out, d, opt.Formats, opt.CSV)
-		if err != nil {
-			return res, err
-		}
-		res.Written = written
+	// Write leaves alone every file whose bytes would not change, so a run
+	// over unchanged pages touches nothing; a page that changed without a
+	// talk changing still moves the last_seen of the talks it lists. A
+	// failure, or the recovery from one, is news for manifest.json alone.
+	export.SortTalks(merged)
+	d := &export.Dataset{Talks: merged, Manifest: m, Changes: changes, RunAt: timestamp(now),
+		ReportRun: len(res.Failed) > 0 || hadFailure(oldManifest)}
+	written, err := export.Write(opt.Out, d, opt.Formats, opt.CSV)
+	if err != nil {
+		return res, err
 	}
+	res.Written = written
 	for _, p := range read {
 		validators.Record(p)
 	}
@@ -126,6 +143,30 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 		return res, fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs(res.Failed)...))
 	}
 	return res, nil
+}
+
+// hadFailure reports whether the last run's manifest records a failed
+// source.
+func hadFailure(m *export.Manifest) bool {
+	if m == nil {
+		return false
+	}
+	for _, r := range m.Sources {
+		if r.Status == statusFailed {
+			return true
+		}
+	}
+	return false
+}
+
+// forget drops the validators of a source's pages.
+func forget(v *scrape.Validators, src scrape.Source, report export.SourceReport) {
+	for _, p := range src.Pages {
+		delete(v.Pages, p.URL)
+	}
+	for _, p := range report.Pages {
+		delete(v.Pages, p.URL)
+	}
 }
 
 func errs(failed []SourceError) []error {
@@ -144,13 +185,14 @@ func (opt FetchOptions) now() time.Time {
 }
 
 // fetchSource crawls one source and builds its records. It returns nil
-// pages when the source is unchanged since the last run.
-func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, dataset []normalize.Talk, opt FetchOptions) (export.SourceReport, []normalize.Talk, []*scrape.Result, error) {
-	report := export.SourceReport{Name: src.Name, Status: "ok", Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}
+// pages when the source is unchanged since the last run. known are the
+// pages the last run read for it.
+func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string, dataset []normalize.Talk, day string, opt FetchOptions) (export.SourceReport, []normalize.Talk, []*scrape.Result, error) {
+	report := export.SourceReport{Name: src.Name, Status: statusOK, Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}
 	if len(src.Pages) > 0 {
 		report.URL = src.Pages[0].URL
 	}
-	sr, err := cr.Crawl(ctx, src)
+	sr, err := crawl(ctx, cr, src, known)
 	for _, p := range sr.Pages {
 		report.Pages = append(report.Pages, pageReport(p))
 	}
@@ -158,7 +200,7 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, dat
 		return report, nil, nil, err
 	}
 	if sr.NotModified() {
-		report.Status = "unchanged"
+		report.Status = statusUnchanged
 		return report, nil, nil, nil
 	}
 	talks, rep := normalize.Build(sr.Pages)
@@ -169,16 +211,66 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, dat
 	for _, n := range rep.Warnings {
 		report.Warnings = append(report.Warnings, export.ManifestNote{SourceURL: n.SourceURL, Field: n.Field, Reason: n.Reason})
 	}
-	if err := shrinkGuard(src, sr.Pages, talks, dataset, opt); err != nil {
+	if err := shrinkGuard(src, sr.Pages, talks, dataset, day, opt); err != nil {
 		return report, nil, nil, err
 	}
 	return report, talks, sr.Pages, nil
 }
 
-// shrinkGuard refuses a source that lists far fewer talks than the dataset
-// holds for it: a page that lost most of its talks is more likely broken
-// than pruned.
-func shrinkGuard(src scrape.Source, pages []*scrape.Result, talks, dataset []normalize.Talk, opt FetchOptions) error {
+// crawl crawls src with conditional requests. A page that was not
+// modified shows no menu, so when the source's own pages all were not,
+// the pages the last run reached through their menus are asked about too;
+// if any of those changed or is gone, the source is crawled again in full,
+// menus and all.
+func crawl(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string) (*scrape.SourceResult, error) {
+	sr, err := cr.Crawl(ctx, src)
+	if err != nil || !sr.NotModified() {
+		return sr, err
+	}
+	requested := map[string]bool{}
+	for _, p := range sr.Pages {
+		requested[p.URL] = true
+	}
+	var reached []scrape.SourcePage
+	for _, u := range known {
+		if !requested[u] {
+			reached = append(reached, scrape.SourcePage{URL: u})
+		}
+	}
+	if len(reached) == 0 {
+		return sr, nil
+	}
+	more, err := cr.Crawl(ctx, scrape.Source{Name: src.Name, Pages: reached})
+	if err == nil && more.NotModified() {
+		sr.Pages = append(sr.Pages, more.Pages...)
+		return sr, nil
+	}
+	full := *cr
+	full.Validators = nil
+	return full.Crawl(ctx, src)
+}
+
+// lastPages returns the pages the last run read for the named source.
+func lastPages(m *export.Manifest, name string) []string {
+	if m == nil {
+		return nil
+	}
+	var urls []string
+	for _, r := range m.Sources {
+		if r.Name == name {
+			for _, p := range r.Pages {
+				urls = append(urls, p.URL)
+			}
+		}
+	}
+	return urls
+}
+
+// shrinkGuard refuses a source that lists far fewer talks than its pages
+// listed at the last reading: a page that lost most of its talks is more
+// likely broken than pruned. Talks that were no longer listed before do
+// not count, so a shrink accepted once is the new baseline.
+func shrinkGuard(src scrape.Source, pages []*scrape.Result, talks, dataset []normalize.Talk, day string, opt FetchOptions) error {
 	if opt.AllowShrink {
 		return nil
 	}
@@ -186,21 +278,13 @@ func shrinkGuard(src scrape.Source, pages []*scrape.Result, talks, dataset []nor
 	if ratio <= 0 {
 		ratio = 0.5
 	}
-	read := map[string]bool{}
-	for _, p := range pages {
-		read[p.URL] = true
+	urls := make([]string, len(pages))
+	for i, p := range pages {
+		urls[i] = p.URL
 	}
-	known := 0
-	for _, t := range dataset {
-		for _, u := range t.SourceURLs {
-			if read[u] {
-				known++
-				break
-			}
-		}
-	}
+	known := len(normalize.LastListed(dataset, urls, day))
 	if known > 0 && float64(len(talks)) < ratio*float64(known) {
-		return fmt.Errorf("source %s: %d talks found where the dataset holds %d: refusing to merge a shrunken source (--allow-shrink to accept)", src.Name, len(talks), known)
+		return fmt.Errorf("source %s: %d talks found where its last reading found %d: refusing to merge a shrunken source (--allow-shrink to accept)", src.Name, len(talks), known)
 	}
 	return nil
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/fixtures"
+	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/pipeline"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
@@ -23,6 +27,7 @@ type fetchOptions struct {
 	URLs         []string
 	Offline      bool
 	Out          string
+	Changes      string // file for the run's change summary; "-" is stdout
 	Formats      []string
 	CSVSafe      bool
 	AllowShrink  bool
@@ -76,6 +81,10 @@ given with --url), extracts every talk, and merges them into the dataset in
 talks no longer listed are kept. Files are only rewritten when something
 changed. One line per page goes to stderr, then a summary.
 
+--changes FILE writes what the run changed (talks added, updated with the
+fields that changed, no longer listed) as a summary whose first line fits a
+commit subject; the snapshot job commits with it as the message.
+
 Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 3 partial failure (some sources failed; their previous data is kept).`,
 		Example: `  # the bundled copies of the pages, no network
@@ -83,6 +92,9 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 
   # the live seminar page only, CSV and JSON only
   mlsysscrape fetch --source mlsys --format csv,json
+
+  # the daily snapshot: the summary of the run becomes the commit message
+  mlsysscrape fetch --out data --changes CHANGES.md
 
   # any page in a known markup: a mirror, an archived copy, a sibling site
   mlsysscrape fetch --url http://learningsys.org/sosp18/index.html --out sosp18`,
@@ -96,9 +108,10 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 	f.StringArrayVar(&opts.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
 	f.BoolVar(&opts.Offline, "offline", false, "read the bundled copies of the pages instead of the network")
 	f.StringVarP(&opts.Out, "out", "o", "data", "dataset folder")
+	f.StringVar(&opts.Changes, "changes", "", "write a summary of what the run changed to this file (- for stdout)")
 	f.StringSliceVar(&opts.Formats, "format", export.Formats, "files to write: "+strings.Join(export.Formats, ", ")+" (manifest.json always)")
 	f.BoolVar(&opts.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
-	f.BoolVar(&opts.AllowShrink, "allow-shrink", false, "merge a source even if it lists under half the talks the dataset holds for it")
+	f.BoolVar(&opts.AllowShrink, "allow-shrink", false, "merge a source even if it lists under half the talks its last reading found")
 	f.BoolVar(&opts.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
 	f.DurationVar(&opts.Delay, "delay", time.Second, "pause between two requests to one host")
 	f.DurationVar(&opts.Timeout, "timeout", time.Minute, "time allowed for one whole request")
@@ -142,7 +155,29 @@ func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
 	if res != nil {
 		progress.summary(res, opts.Out, time.Since(start))
 	}
+	// A run that merged nothing has no changes to tell; a partial one
+	// tells those of the sources it merged.
+	if opts.Changes != "" && (err == nil || errors.Is(err, pipeline.ErrPartial)) {
+		if werr := writeChanges(opts.Changes, res.Changes, io.Out); werr != nil {
+			return errors.Join(err, werr)
+		}
+	}
 	return err
+}
+
+// writeChanges writes the summary of changes to path, or to stdout for "-".
+func writeChanges(path string, changes []normalize.Change, stdout io.Writer) error {
+	if path == "-" {
+		return export.WriteChangeSummary(stdout, changes)
+	}
+	var b bytes.Buffer
+	if err := export.WriteChangeSummary(&b, changes); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("--changes: %w", err)
+	}
+	return nil
 }
 
 // pickSources turns --source and --url into the sources to crawl.

@@ -1,0 +1,435 @@
+package normalize
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The talks of these tests are real ones, from the seminar page's history
+// (fixtures/eras) and the SOSP 2017 workshop.
+const (
+	seminarName  = "Stanford MLSys Seminar"
+	sosp17Name   = "AI Systems Workshop at SOSP 2017"
+	seminarPage  = "https://mlsys.stanford.edu/"
+	sosp17Talks  = "http://learningsys.org/sosp17/talks.html"
+	sosp17Sched  = "http://learningsys.org/sosp17/schedule.html"
+	seminarTitle = "Machine Learning at Industrial Scale: Lessons from the MLflow Project"
+)
+
+// listed is a talk as a reading of page finds it: id from event, date and
+// first speaker, as Build makes it.
+func listed(event, date, title, page string, speakers ...string) Talk {
+	t := Talk{Kind: KindTalk, Event: event, Date: Nullable(date), Title: title, SourceURLs: []string{page}}
+	for _, s := range speakers {
+		t.Speakers = append(t.Speakers, Speaker{Name: s})
+	}
+	t.ID = ID(event, date, speakers[0])
+	return t
+}
+
+func seminarTalk(date, title string, speakers ...string) Talk {
+	return listed(seminarName, date, title, seminarPage, speakers...)
+}
+
+// seen is t as the dataset holds it after readings from first to last.
+func seen(t Talk, first, last string) Talk {
+	t.FirstSeen, t.LastSeen = Nullable(first), Nullable(last)
+	return t
+}
+
+// with returns t changed by edit, for variations on one talk.
+func with(t Talk, edit func(*Talk)) Talk {
+	edit(&t)
+	return t
+}
+
+var (
+	zaharia = seminarTalk("2020-10-22", seminarTitle, "Matei Zaharia")
+	smith   = seminarTalk("2020-10-29", "Heterogeneous Federated Learning", "Virginia Smith")
+	ratner  = seminarTalk("2020-11-05", "", "Alex Ratner")
+	// The 2020-11 page misspelled his name; the 2021 page corrected it.
+	polozcek = seminarTalk("2020-12-03", "Scalable Bayesian Optimization for Industrial Applications", "Matthias Polozcek")
+	poloczek = seminarTalk("2020-12-03", "Scalable Bayesian Optimization for Industrial Applications", "Matthias Poloczek")
+	// Pete Warden moved from 6/17/21 to 6/24/21, and Yaron Singer took
+	// the 6/17/21 slot: a different talk.
+	warden      = seminarTalk("2021-06-17", "Machine Learning Everywhere", "Pete Warden")
+	wardenLater = seminarTalk("2021-06-24", "Machine Learning Everywhere", "Pete Warden")
+	singer      = seminarTalk("2021-06-17", "Securing AI systems from operational risk", "Yaron Singer")
+	sen         = listed(sosp17Name, "2017-10-28", "Decision Service: Bringing the Power of Offline Evaluation to Online Decision Making", sosp17Talks, "Siddhartha Sen")
+	gonzalez    = listed(sosp17Name, "2017-10-28", "RISE to the Challenges of AI Systems", sosp17Talks, "Joseph Gonzalez")
+)
+
+// outcome is what a test expects of a merge: the change log, one line per
+// change ("updated ID title,video_url"), and some records of the result.
+type outcome struct {
+	changes []string
+	records []Talk // compared whole with the record of the same id
+	talks   int    // records in the merged dataset
+}
+
+func changeLines(changes []Change) []string {
+	var lines []string
+	for _, c := range changes {
+		line := c.Change + " " + c.ID
+		if len(c.Fields) > 0 {
+			line += " " + strings.Join(c.Fields, ",")
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// byChangeID orders change lines as Merge and Diff order the log: by id.
+func byChangeID(lines []string) []string {
+	out := slices.Clone(lines)
+	slices.SortStableFunc(out, func(a, b string) int {
+		return strings.Compare(strings.Fields(a)[1], strings.Fields(b)[1])
+	})
+	return out
+}
+
+func changeLine(kind string, t Talk, fields ...string) string {
+	line := kind + " " + t.ID
+	if len(fields) > 0 {
+		line += " " + strings.Join(fields, ",")
+	}
+	return line
+}
+
+func TestMerge(t *testing.T) {
+	const day1, day2, day3 = "2025-10-01", "2025-10-02", "2025-10-03"
+	tests := []struct {
+		name    string
+		dataset []Talk
+		snap    Snapshot
+		want    outcome
+	}{{
+		name: "a first reading adds every talk, first and last seen that day",
+		snap: Snapshot{Day: day1, Pages: []string{seminarPage}, Talks: []Talk{zaharia, smith}},
+		want: outcome{
+			changes: []string{changeLine(ChangeAdded, zaharia), changeLine(ChangeAdded, smith)},
+			records: []Talk{seen(zaharia, day1, day1), seen(smith, day1, day1)},
+			talks:   2,
+		},
+	}, {
+		name:    "the same listing again changes nothing but last_seen",
+		dataset: []Talk{seen(zaharia, day1, day1), seen(smith, day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{zaharia, smith}},
+		want: outcome{
+			records: []Talk{seen(zaharia, day1, day2), seen(smith, day1, day2)},
+			talks:   2,
+		},
+	}, {
+		name:    "a renamed title updates the talk under its id",
+		dataset: []Talk{seen(smith, day1, day1)},
+		snap: Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{
+			with(smith, func(t *Talk) { t.Title = "On Heterogeneity in Federated Settings" })}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUpdated, smith, "title")},
+			records: []Talk{seen(with(smith, func(t *Talk) { t.Title = "On Heterogeneity in Federated Settings" }), day1, day2)},
+			talks:   1,
+		},
+	}, {
+		name:    "a title given to an untitled talk, with a video",
+		dataset: []Talk{seen(ratner, day1, day1)},
+		snap: Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{with(ratner, func(t *Talk) {
+			t.Title = "Programmatically Building & Managing Training Data with Snorkel"
+			t.VideoURL, t.YouTubeID, t.VideoKind = "https://www.youtube.com/watch?v=pDVV4zKNqIE", "pDVV4zKNqIE", VideoRecording
+		})}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUpdated, ratner, "title", "video_url", "youtube_id", "video_kind")},
+			talks:   1,
+		},
+	}, {
+		name:    "a talk gone from the page is no longer listed, and kept as it was",
+		dataset: []Talk{seen(zaharia, day1, day1), seen(smith, day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{zaharia}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUnlisted, smith)},
+			records: []Talk{seen(zaharia, day1, day2), seen(smith, day1, day1)},
+			talks:   2,
+		},
+	}, {
+		name:    "a talk no longer listed is reported once",
+		dataset: []Talk{seen(zaharia, day1, day2), seen(smith, day1, day1)},
+		snap:    Snapshot{Day: day3, Pages: []string{seminarPage}, Talks: []Talk{zaharia}},
+		want: outcome{
+			records: []Talk{seen(zaharia, day1, day3), seen(smith, day1, day1)},
+			talks:   2,
+		},
+	}, {
+		name:    "a talk that comes back is listed again",
+		dataset: []Talk{seen(zaharia, day1, day2), seen(smith, day1, day1)},
+		snap:    Snapshot{Day: day3, Pages: []string{seminarPage}, Talks: []Talk{zaharia, smith}},
+		want: outcome{
+			records: []Talk{seen(zaharia, day1, day3), seen(smith, day1, day3)},
+			talks:   2,
+		},
+	}, {
+		name:    "the talks of a page not read are neither updated nor unlisted",
+		dataset: []Talk{seen(zaharia, day1, day1), seen(sen, day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{zaharia}},
+		want: outcome{
+			records: []Talk{seen(zaharia, day1, day2), seen(sen, day1, day1)},
+			talks:   2,
+		},
+	}, {
+		// The seminar page was last read on day 2, the workshop page on
+		// day 1: each page is compared with its own last reading.
+		name:    "pages last read on different days",
+		dataset: []Talk{seen(zaharia, day1, day2), seen(sen, day1, day1), seen(gonzalez, day1, day1)},
+		snap:    Snapshot{Day: day3, Pages: []string{seminarPage, sosp17Talks}, Talks: []Talk{zaharia, gonzalez}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUnlisted, sen)},
+			records: []Talk{seen(sen, day1, day1), seen(gonzalez, day1, day3)},
+			talks:   3,
+		},
+	}, {
+		name:    "a second reading on the same day",
+		dataset: []Talk{seen(zaharia, day1, day2), seen(smith, day1, day2)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{zaharia}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUnlisted, smith)},
+			records: []Talk{seen(smith, day1, day2)},
+			talks:   2,
+		},
+	}, {
+		name: "a talk listed on two pages stays listed while one of them lists it",
+		dataset: []Talk{
+			seen(with(sen, func(t *Talk) { t.SourceURLs = []string{sosp17Sched, sosp17Talks} }), day1, day1),
+			seen(with(gonzalez, func(t *Talk) { t.SourceURLs = []string{sosp17Sched, sosp17Talks} }), day1, day1),
+		},
+		snap: Snapshot{Day: day2, Pages: []string{sosp17Talks, sosp17Sched}, Talks: []Talk{
+			with(sen, func(t *Talk) { t.SourceURLs = []string{sosp17Sched} }),
+			with(gonzalez, func(t *Talk) { t.SourceURLs = []string{sosp17Sched, sosp17Talks} }),
+		}},
+		want: outcome{
+			records: []Talk{seen(with(sen, func(t *Talk) { t.SourceURLs = []string{sosp17Sched, sosp17Talks} }), day1, day2)},
+			talks:   2,
+		},
+	}, {
+		name:    "a speaker's name corrected on the same date keeps the id",
+		dataset: []Talk{seen(polozcek, day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{poloczek}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUpdated, polozcek, "speakers")},
+			records: []Talk{seen(with(poloczek, func(t *Talk) { t.ID = polozcek.ID }), day1, day2)},
+			talks:   1,
+		},
+	}, {
+		name:    "a talk rescheduled within 90 days keeps its id; another speaker in its slot is another talk",
+		dataset: []Talk{seen(warden, day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{singer, wardenLater}},
+		want: outcome{
+			changes: []string{changeLine(ChangeAdded, singer), changeLine(ChangeUpdated, warden, "date")},
+			records: []Talk{
+				seen(with(wardenLater, func(t *Talk) { t.ID = warden.ID }), day1, day2),
+				seen(singer, day2, day2),
+			},
+			talks: 2,
+		},
+	}, {
+		name:    "another speaker in a slot is another talk, even under the same placeholder title",
+		dataset: []Talk{seen(with(warden, func(t *Talk) { t.Title = "TBD" }), day1, day1)},
+		snap: Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{
+			with(singer, func(t *Talk) { t.Title = "TBD" }),
+			with(wardenLater, func(t *Talk) { t.Title = "TBD" }),
+		}},
+		want: outcome{
+			changes: []string{changeLine(ChangeAdded, singer), changeLine(ChangeUpdated, warden, "date")},
+			records: []Talk{seen(with(singer, func(t *Talk) { t.Title = "TBD" }), day2, day2)},
+			talks:   2,
+		},
+	}, {
+		name:    "a speaker moved by more than 90 days under another title is another talk",
+		dataset: []Talk{seen(warden, day1, day1)},
+		snap: Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{
+			seminarTalk("2021-10-14", "Tiny Models on Microcontrollers", "Pete Warden")}},
+		want: outcome{
+			changes: []string{
+				changeLine(ChangeAdded, seminarTalk("2021-10-14", "", "Pete Warden")),
+				changeLine(ChangeUnlisted, warden),
+			},
+			talks: 2,
+		},
+	}, {
+		name:    "two talks both still listed are never merged",
+		dataset: []Talk{seen(polozcek, day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{polozcek, poloczek}},
+		want: outcome{
+			changes: []string{changeLine(ChangeAdded, poloczek)},
+			talks:   2,
+		},
+	}, {
+		name: "an older snapshot fills gaps and never overwrites newer values",
+		dataset: []Talk{seen(with(smith, func(t *Talk) {
+			t.Title = "On Heterogeneity in Federated Settings"
+			t.VideoURL, t.YouTubeID, t.VideoKind = "https://www.youtube.com/watch?v=laCyJICLyWg", "laCyJICLyWg", VideoRecording
+		}), day2, day3)},
+		snap: Snapshot{Day: day1, Pages: []string{seminarPage}, Talks: []Talk{with(smith, func(t *Talk) {
+			t.Abstract = "Federated learning across devices whose data differ."
+			t.Series = "Upcoming Talks"
+		})}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUpdated, smith, "series", "abstract")},
+			records: []Talk{seen(with(smith, func(t *Talk) {
+				t.Title = "On Heterogeneity in Federated Settings"
+				t.VideoURL, t.YouTubeID, t.VideoKind = "https://www.youtube.com/watch?v=laCyJICLyWg", "laCyJICLyWg", VideoRecording
+				t.Abstract = "Federated learning across devices whose data differ."
+				t.Series = "Upcoming Talks"
+			}), day1, day3)},
+			talks: 1,
+		},
+	}, {
+		name:    "an older snapshot does not unlist talks seen since",
+		dataset: []Talk{seen(zaharia, day1, day3), seen(smith, day3, day3)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{zaharia}},
+		want: outcome{
+			records: []Talk{seen(zaharia, day1, day3), seen(smith, day3, day3)},
+			talks:   2,
+		},
+	}, {
+		name:    "a page read again on a later day empties nothing it does not list",
+		dataset: []Talk{seen(zaharia, day1, day1), seen(smith, day1, day1), seen(sen, day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage, sosp17Talks}, Talks: []Talk{sen}},
+		want: outcome{
+			changes: []string{changeLine(ChangeUnlisted, zaharia), changeLine(ChangeUnlisted, smith)},
+			records: []Talk{seen(zaharia, day1, day1), seen(smith, day1, day1), seen(sen, day1, day2)},
+			talks:   3,
+		},
+	}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := slices.Clone(tc.dataset)
+			merged, changes := Merge(tc.dataset, tc.snap)
+			if !cmp.Equal(before, tc.dataset) {
+				t.Errorf("Merge changed its dataset argument")
+			}
+			if diff := cmp.Diff(byChangeID(tc.want.changes), changeLines(changes)); diff != "" {
+				t.Errorf("changes (-want +got):\n%s", diff)
+			}
+			if len(merged) != tc.want.talks {
+				t.Errorf("merged %d talks, want %d", len(merged), tc.want.talks)
+			}
+			byID := map[string]Talk{}
+			for _, m := range merged {
+				if _, dup := byID[m.ID]; dup {
+					t.Errorf("id %s twice in the merged dataset", m.ID)
+				}
+				byID[m.ID] = m
+				if m.FirstSeen == "" || m.LastSeen == "" || m.FirstSeen > m.LastSeen {
+					t.Errorf("%s: first_seen %q, last_seen %q", m.ID, m.FirstSeen, m.LastSeen)
+				}
+			}
+			for _, w := range tc.want.records {
+				got, ok := byID[w.ID]
+				if !ok {
+					t.Errorf("no record %s (%s)", w.ID, w.Title)
+					continue
+				}
+				if diff := cmp.Diff(w, got); diff != "" {
+					t.Errorf("record %s (-want +got):\n%s", w.ID, diff)
+				}
+			}
+			for _, old := range tc.dataset {
+				if _, ok := byID[old.ID]; !ok {
+					t.Errorf("record %s of the dataset lost", old.ID)
+				}
+			}
+		})
+	}
+}
+
+// TestMergeKeepsEveryRecord folds a sequence of readings in which talks
+// come, change and go, and checks that the dataset only ever grows.
+func TestMergeKeepsEveryRecord(t *testing.T) {
+	readings := [][]Talk{
+		{zaharia, smith, ratner},
+		{zaharia, polozcek},
+		{poloczek, warden},
+		{singer, wardenLater},
+		{},
+	}
+	var dataset []Talk
+	for i, talks := range readings {
+		day := fmt.Sprintf("2025-10-%02d", i+1)
+		merged, _ := Merge(dataset, Snapshot{Day: day, Pages: []string{seminarPage}, Talks: talks})
+		ids := map[string]bool{}
+		for _, m := range merged {
+			ids[m.ID] = true
+		}
+		for _, old := range dataset {
+			if !ids[old.ID] {
+				t.Fatalf("%s: record %s (%s) lost", day, old.ID, old.Title)
+			}
+		}
+		dataset = merged
+	}
+	// zaharia, smith, ratner, the Poloczek talk under one id, the Warden
+	// talk under one id, singer.
+	if len(dataset) != 6 {
+		t.Errorf("%d records after every reading, want 6", len(dataset))
+	}
+}
+
+func TestChangedFields(t *testing.T) {
+	base := seen(zaharia, "2025-10-01", "2025-10-01")
+	tests := []struct {
+		name string
+		edit func(*Talk)
+		want []string
+	}{
+		{"identical", func(*Talk) {}, nil},
+		{"first and last seen are bookkeeping", func(t *Talk) { t.FirstSeen, t.LastSeen = "2020-10-16", "2025-10-15" }, nil},
+		{"title", func(t *Talk) { t.Title = "Machine Learning at Industrial Scale" }, []string{"title"}},
+		{"video", func(t *Talk) {
+			t.VideoURL, t.YouTubeID, t.VideoKind = "https://www.youtube.com/watch?v=nCQ9WqXPIS4", "nCQ9WqXPIS4", VideoRecording
+		}, []string{"video_url", "youtube_id", "video_kind"}},
+		{"an affiliation", func(t *Talk) { t.Speakers = []Speaker{{Name: "Matei Zaharia", Affiliation: "Databricks"}} }, []string{"speakers"}},
+		{"date to null", func(t *Talk) { t.Date = "" }, []string{"date"}},
+		{"another page", func(t *Talk) { t.SourceURLs = append(t.SourceURLs, sosp17Talks) }, []string{"source_urls"}},
+		{"series and session", func(t *Talk) { t.Series, t.Session = "Previous Talks", "Keynotes" }, []string{"series", "session"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := ChangedFields(base, with(base, tc.edit))
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("ChangedFields (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDiff(t *testing.T) {
+	renamed := with(smith, func(t *Talk) { t.Title = "On Heterogeneity in Federated Settings" })
+	tests := []struct {
+		name     string
+		old, new []Talk
+		want     []string
+	}{
+		{"same datasets", []Talk{zaharia, smith}, []Talk{smith, zaharia}, nil},
+		{"last_seen moved only", []Talk{seen(zaharia, "2025-10-01", "2025-10-01")}, []Talk{seen(zaharia, "2025-10-01", "2025-10-09")}, nil},
+		{"added, updated, removed", []Talk{zaharia, smith, ratner}, []Talk{zaharia, renamed, singer}, []string{
+			changeLine(ChangeAdded, singer), changeLine(ChangeUpdated, smith, "title"), changeLine(ChangeRemoved, ratner),
+		}},
+		{"from nothing", nil, []Talk{zaharia}, []string{changeLine(ChangeAdded, zaharia)}},
+		{"to nothing", []Talk{zaharia}, nil, []string{changeLine(ChangeRemoved, zaharia)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Diff(tc.old, tc.new)
+			if diff := cmp.Diff(byChangeID(tc.want), changeLines(got)); diff != "" {
+				t.Errorf("Diff (-want +got):\n%s", diff)
+			}
+			for _, c := range got {
+				if c.Title == "" && c.ID != ratner.ID {
+					t.Errorf("change %s has no title to show", c.ID)
+				}
+			}
+		})
+	}
+}
