@@ -1,9 +1,11 @@
 package scrape
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -122,19 +124,32 @@ func pageList(pages []*Result) string {
 // fetcher owns one colly collector for one source, so robots.txt is read
 // once per host and the per-host delay spans the whole source.
 type fetcher struct {
+	ctx         context.Context
 	cr          *Crawler
 	c           *colly.Collector
 	conditional bool
 	pageURL     string // as requested, before any redirect
+	contentType string // as the server sent it
 	result      *Result
 	extractErr  error
 }
 
 func (cr *Crawler) newFetcher(ctx context.Context, src Source) *fetcher {
-	f := &fetcher{cr: cr, c: cr.collector(ctx, hostsOf(src))}
+	f := &fetcher{ctx: ctx, cr: cr, c: cr.collector(ctx, hostsOf(src))}
 	f.c.OnRequest(func(r *colly.Request) {
 		if cr.Validators != nil && f.conditional {
 			cr.Validators.Apply(f.pageURL, r.Headers)
+		}
+	})
+	// colly converts a body whose Content-Type names a charset other
+	// than UTF-8 but ignores byte-order marks and <meta>; DecodeBody does
+	// all of it in one place, so colly is left no charset to act on.
+	f.c.OnResponseHeaders(func(resp *colly.Response) {
+		f.contentType = resp.Headers.Get("Content-Type")
+		if mediaType, _, err := mime.ParseMediaType(f.contentType); err == nil {
+			resp.Headers.Set("Content-Type", mediaType)
+		} else {
+			resp.Headers.Del("Content-Type")
 		}
 	})
 	f.c.OnResponse(func(resp *colly.Response) {
@@ -145,11 +160,17 @@ func (cr *Crawler) newFetcher(ctx context.Context, src Source) *fetcher {
 
 // fetch gets and extracts one page. conditional lets the server answer 304.
 func (f *fetcher) fetch(page SourcePage, conditional bool) (*Result, error) {
-	f.conditional, f.pageURL, f.result, f.extractErr = conditional, page.URL, nil, nil
+	f.conditional, f.pageURL, f.contentType, f.result, f.extractErr = conditional, page.URL, "", nil, nil
 	start := time.Now()
 	err := f.c.Visit(page.URL)
+	elapsed := time.Since(start)
+	if f.cr.Delay > 0 {
+		// The pause between two requests to a host, taken after each
+		// request as colly's LimitRule.Delay would, but ended by Ctrl-C.
+		sleep(f.ctx, f.cr.Delay)
+	}
 	r, err := f.outcome(page.URL, err)
-	r.Elapsed, r.FetchedAt = time.Since(start), start
+	r.Elapsed, r.FetchedAt = elapsed, start
 	if err == nil && page.Extractor != "" && r.Extractor != "" && r.Extractor != page.Extractor {
 		r.Warnings = append(r.Warnings, Warning{SourceURL: r.URL, Field: "page",
 			Message: fmt.Sprintf("expected the %s extractor, the page reads as %s: its markup changed", page.Extractor, r.Extractor)})
@@ -164,6 +185,10 @@ func (f *fetcher) outcome(pageURL string, visitErr error) (*Result, error) {
 	switch {
 	case errors.Is(visitErr, colly.ErrRobotsTxtBlocked):
 		return &Result{URL: pageURL}, fmt.Errorf("%s: robots.txt disallows fetching it (use --ignore-robots for pages you own)", pageURL)
+	case errors.Is(visitErr, context.DeadlineExceeded):
+		// The bare error of a body cut off mid-read does not say what
+		// ran out.
+		return &Result{URL: pageURL}, fmt.Errorf("fetch %s: no complete response within the request timeout: %w", pageURL, visitErr)
 	case visitErr != nil:
 		return &Result{URL: pageURL}, fmt.Errorf("fetch %s: %w", pageURL, visitErr)
 	case f.result == nil:
@@ -188,13 +213,32 @@ func (f *fetcher) read(resp *colly.Response) (*Result, error) {
 		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)},
 			fmt.Errorf("fetch %s: HTTP %d %s", pageURL, status, http.StatusText(status))
 	}
+	if len(bytes.TrimSpace(resp.Body)) == 0 {
+		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)},
+			fmt.Errorf("fetch %s: HTTP %d with an empty body", pageURL, status)
+	}
 	val := validatorOf(*resp.Headers, resp.Body)
 	if f.conditional && old.SHA256 == val.SHA256 {
 		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body), NotModified: true, Validator: val}, nil
 	}
-	r, err := ExtractPage(resp.Body, pageURL)
+	text, err := DecodeBody(resp.Body, f.contentType)
+	if err != nil {
+		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)}, fmt.Errorf("fetch %s: %w", pageURL, err)
+	}
+	r, err := ExtractPage(text.Body, pageURL)
 	if r == nil {
 		r = &Result{URL: pageURL}
+	}
+	if errors.Is(err, ErrNoExtractor) && r.Site.Name != "" {
+		// Says what came instead: a login page, "Site under maintenance".
+		err = fmt.Errorf("%w (the page is headed %q)", err, r.Site.Name)
+	}
+	if text.Warning != "" {
+		r.Warnings = append(r.Warnings, Warning{SourceURL: pageURL, Field: "charset", Message: text.Warning})
+	}
+	if cutShort(text.Body) {
+		r.Warnings = append(r.Warnings, Warning{SourceURL: pageURL, Field: "page",
+			Message: "the page ends before </html>: it may have been cut short, and its last entry with it"})
 	}
 	r.Status, r.Bytes, r.Validator = status, len(resp.Body), val
 	return r, err
@@ -229,12 +273,12 @@ func (cr *Crawler) collector(ctx context.Context, allowed map[string]bool) *coll
 	if transport == nil {
 		transport = NewTransport(Limits{})
 	}
-	c.WithTransport(transport)
+	c.WithTransport(withContext(ctx, transport))
 	if cr.Timeout > 0 {
 		c.SetRequestTimeout(cr.Timeout)
 	}
-	// One request at a time per host, with a pause between them.
-	_ = c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 1, Delay: cr.Delay})
+	// One request at a time per host; fetch pauses between them.
+	_ = c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: 1})
 	maxRedirects := cr.MaxRedirects
 	if maxRedirects <= 0 {
 		maxRedirects = 5

@@ -1,7 +1,9 @@
 package scrape
 
 import (
+	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,7 +20,7 @@ type Limits struct {
 	ConnectTimeout time.Duration // dial and TLS handshake; default 10 s
 	HeaderTimeout  time.Duration // from request sent to response headers; default 20 s
 	MaxBodyBytes   int64         // after decompression; default 20 MB
-	Retries        int           // extra attempts on 429, 5xx and dropped connections; default 3, -1 for none
+	Retries        int           // extra attempts on 429, 5xx, dropped connections and timeouts; default 3, -1 for none
 	RetryBase      time.Duration // first backoff, doubled each attempt, with jitter; default 500 ms
 	RetryMaxWait   time.Duration // cap on any single wait, Retry-After included; default 30 s
 }
@@ -63,15 +66,19 @@ func NewTransport(l Limits) http.RoundTripper {
 		MaxIdleConnsPerHost:   1,
 		IdleConnTimeout:       30 * time.Second,
 	}
-	return &retryTransport{base: &limitTransport{base: base, max: l.MaxBodyBytes}, limits: l}
+	return &retryTransport{base: &limitTransport{base: base, max: l.MaxBodyBytes}, limits: l, sleep: sleep}
 }
 
 // ErrBodyTooLarge is returned when a body exceeds Limits.MaxBodyBytes.
 var ErrBodyTooLarge = errors.New("response body exceeds the size limit")
 
 // limitTransport fails a response whose body, once decompressed, is larger
-// than max. The standard transport has already undone gzip by the time the
-// body is read here, so a gzip bomb is stopped at the same limit.
+// than max. The standard transport has already undone the gzip it asked
+// for by the time the body is read here; a gzip body it did not undo
+// (Content-Encoding: x-gzip, say) is inflated here, under the same limit.
+// Either way the body handed on is plain, and is marked so
+// (Uncompressed), because colly otherwise inflates a body whose
+// Content-Encoding or Content-Type mentions gzip itself, with no limit.
 type limitTransport struct {
 	base http.RoundTripper
 	max  int64
@@ -84,22 +91,53 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if resp.ContentLength > t.max && !resp.Uncompressed {
 		resp.Body.Close()
-		return nil, fmt.Errorf("%s: %w (%d bytes announced, limit %d)", req.URL, ErrBodyTooLarge, resp.ContentLength, t.max)
+		return nil, fmt.Errorf("%w (%d bytes announced, limit %d)", ErrBodyTooLarge, resp.ContentLength, t.max)
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: t.max, url: req.URL.String(), max: t.max}
+	if !resp.Uncompressed && isGzip(resp.Header.Get("Content-Encoding")) {
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			resp.Body.Close()
+			return nil, fmt.Errorf("gzip body: %w", err)
+		}
+		resp.Body = &gzipBody{zr: zr, rc: resp.Body}
+		resp.Header.Del("Content-Encoding")
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+	}
+	resp.Uncompressed = true
+	resp.Body = &limitedBody{rc: resp.Body, left: t.max, max: t.max}
 	return resp, nil
 }
 
+func isGzip(contentEncoding string) bool {
+	ce := strings.TrimSpace(contentEncoding)
+	return strings.EqualFold(ce, "gzip") || strings.EqualFold(ce, "x-gzip")
+}
+
+// gzipBody inflates a response body and closes both readers.
+type gzipBody struct {
+	zr *gzip.Reader
+	rc io.ReadCloser
+}
+
+func (b *gzipBody) Read(p []byte) (int, error) { return b.zr.Read(p) }
+
+func (b *gzipBody) Close() error {
+	b.zr.Close()
+	return b.rc.Close()
+}
+
+// limitedBody fails the read that passes max bytes. Its errors do not
+// name the URL: the client reading the body does.
 type limitedBody struct {
 	rc   io.ReadCloser
 	left int64
 	max  int64
-	url  string
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.left < 0 {
-		return 0, fmt.Errorf("%s: %w (limit %d bytes)", b.url, ErrBodyTooLarge, b.max)
+		return 0, fmt.Errorf("%w (limit %d bytes)", ErrBodyTooLarge, b.max)
 	}
 	if int64(len(p)) > b.left+1 {
 		p = p[:b.left+1]
@@ -107,7 +145,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
 	if b.left < 0 {
-		return 0, fmt.Errorf("%s: %w (limit %d bytes)", b.url, ErrBodyTooLarge, b.max)
+		return 0, fmt.Errorf("%w (limit %d bytes)", ErrBodyTooLarge, b.max)
 	}
 	return n, err
 }
@@ -115,10 +153,14 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 func (b *limitedBody) Close() error { return b.rc.Close() }
 
 // retryTransport retries GETs that failed in a way that may pass: HTTP
-// 429, 500, 502, 503, 504, and connections dropped before a response.
+// 429, 500, 502, 503, 504, connections refused or dropped before a
+// response, and connect or header timeouts. Its attempts and waits all
+// count against the request's own deadline (Crawler.Timeout).
 type retryTransport struct {
 	base   http.RoundTripper
 	limits Limits
+	// sleep waits between attempts; tests record the waits instead.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -132,7 +174,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		}
-		if err := sleep(req.Context(), wait); err != nil {
+		if err := t.sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 	}
@@ -140,8 +182,11 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func retriable(resp *http.Response, err error) bool {
 	if err != nil {
-		// A body over the limit or a cancelled run will not get better.
-		return !errors.Is(err, ErrBodyTooLarge) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+		// A body over the limit, a certificate that does not verify or a
+		// cancelled run will not get better.
+		var certErr *tls.CertificateVerificationError
+		return !errors.Is(err, ErrBodyTooLarge) && !errors.As(err, &certErr) &&
+			!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
@@ -151,30 +196,38 @@ func retriable(resp *http.Response, err error) bool {
 	return false
 }
 
-// backoff doubles the wait each attempt with full jitter, and honours a
-// server's Retry-After (seconds or HTTP date), capped at RetryMaxWait.
+// backoff doubles the wait each attempt, drawn at random from the upper
+// half of that ceiling so that clients that failed together do not retry
+// together, and honours a server's Retry-After (seconds or HTTP date).
+// Every wait is capped at RetryMaxWait.
 func (t *retryTransport) backoff(attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return min(d, t.limits.RetryMaxWait)
 		}
 	}
-	ceiling := t.limits.RetryBase << attempt
-	wait := ceiling/2 + rand.N(ceiling/2+1)
-	return min(wait, t.limits.RetryMaxWait)
+	ceiling := t.limits.RetryBase
+	for i := 0; i < attempt && ceiling < t.limits.RetryMaxWait; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, t.limits.RetryMaxWait)
+	return ceiling/2 + rand.N(ceiling/2+1)
 }
 
+// maxRetryAfter bounds what retryAfter returns, before the caller's own
+// cap: an absurd value must not overflow into a short wait.
+const maxRetryAfter = (1 << 32) * time.Second
+
 func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	if v == "" {
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		d = time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
+	} else if when, err := http.ParseTime(v); err == nil {
+		d = when.Sub(now)
+	} else {
 		return 0, false
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		return max(time.Duration(secs)*time.Second, 0), true
-	}
-	if when, err := http.ParseTime(v); err == nil {
-		return max(when.Sub(now), 0), true
-	}
-	return 0, false
+	return min(max(d, 0), maxRetryAfter), true
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -186,4 +239,45 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// withContext binds every request through rt to ctx, even one made
+// without it: colly fetches robots.txt with a request of its own that a
+// cancelled run would otherwise wait out.
+func withContext(ctx context.Context, rt http.RoundTripper) http.RoundTripper {
+	return &contextTransport{ctx: ctx, base: rt}
+}
+
+type contextTransport struct {
+	ctx  context.Context
+	base http.RoundTripper
+}
+
+func (t *contextTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx, cancel := context.WithCancel(req.Context())
+	stop := context.AfterFunc(t.ctx, cancel)
+	release := func() {
+		stop()
+		cancel()
+	}
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		release()
+		return nil, err
+	}
+	// The body is read after RoundTrip returns: the binding lasts until
+	// it is closed.
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
+	return resp, nil
+}
+
+type releasingBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
+	return err
 }

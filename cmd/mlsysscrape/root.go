@@ -98,6 +98,7 @@ talks.sqlite and manifest.json.`,
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "also print warnings and skipped entries")
 	root.AddCommand(
 		newFetchCmd(g, io),
+		newBackfillCmd(g, io),
 		newSourcesCmd(io),
 		newParseCmd(io),
 		newDiffCmd(io),

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+	"github.com/mlsysscrape/mlsysscrape/pipeline"
+	"github.com/mlsysscrape/mlsysscrape/scrape"
+)
+
+// backfillOptions are the flags of `mlsysscrape backfill`.
+type backfillOptions struct {
+	*globalOptions
+	Sources      []string
+	URLs         []string
+	Out          string
+	Archive      string
+	From, To     string
+	Formats      []string
+	CSVSafe      bool
+	IgnoreRobots bool
+	Delay        time.Duration
+	Timeout      time.Duration
+	Net          netOptions
+
+	// Transport replaces the network in tests; nil means the real one.
+	Transport http.RoundTripper
+	Now       func() time.Time
+}
+
+func newBackfillCmd(g *globalOptions, io streams) *cobra.Command {
+	opts := &backfillOptions{globalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "backfill",
+		Short: "Rebuild the dataset's history from the Internet Archive",
+		Long: `backfill reads the Internet Archive's copies of the default sources' pages
+(or those named with --source, or the pages given with --url) and merges
+them into the dataset in --out, oldest first, as if each copy had been
+fetched on the day it was archived: first_seen and last_seen come from
+snapshot dates, and talks that later versions of a page dropped are kept.
+
+Snapshots are listed with the archive's CDX API (status 200, one per
+distinct content) and fetched as the original bytes; links the archive
+rewrote are undone. A site of several pages (a workshop's talks, schedule
+and papers) is rebuilt at each snapshot time from the newest copy of each
+page; with --url, each page given is its own source (menus are not
+followed). Requests go one at a time, --delay apart, with retries on 429 and
+5xx. The dataset is written after every snapshot, and a state file
+(.mlsysscrape-backfill.json) records the snapshots merged: an interrupted
+backfill resumes where it stopped, and a rerun fetches only new snapshots.
+One line per snapshot goes to stderr, then a summary.
+
+Exit status: 0 success, 1 failure or interrupted (what was merged is kept),
+2 usage error, 3 partial failure (some sources failed).`,
+		Example: `  # the whole history of every default source into ./data
+  mlsysscrape backfill
+
+  # the seminar page in 2021 and 2022 only, faster
+  mlsysscrape backfill --source mlsys --from 2021 --to 2022 --delay 500ms
+
+  # a page not among the default sources, then today's version on top
+  mlsysscrape backfill --url http://learningsys.org/sosp18/talks.html --out sosp18
+  mlsysscrape fetch --url http://learningsys.org/sosp18/talks.html --out sosp18`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBackfill(cmd.Context(), opts, io)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&opts.Sources, "source", nil, "backfill only this default source (repeatable): "+strings.Join(scrape.SourceNames(), ", "))
+	f.StringArrayVar(&opts.URLs, "url", nil, "backfill this page instead of the default sources (repeatable)")
+	f.StringVarP(&opts.Out, "out", "o", "data", "dataset folder")
+	f.StringVar(&opts.Archive, "archive", scrape.DefaultArchive, "base URL of the Wayback Machine to read")
+	f.StringVar(&opts.From, "from", "", "only snapshots from this timestamp on (YYYY[MMDD[hhmmss]])")
+	f.StringVar(&opts.To, "to", "", "only snapshots up to this timestamp (YYYY[MMDD[hhmmss]])")
+	formats := []string{export.FormatJSON, export.FormatCSV, export.FormatSQLite}
+	f.StringSliceVar(&opts.Formats, "format", formats, "files to write: "+strings.Join(formats, ", ")+" (manifest.json always)")
+	f.BoolVar(&opts.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
+	f.BoolVar(&opts.IgnoreRobots, "ignore-robots", false, "do not read the archive's robots.txt")
+	f.DurationVar(&opts.Delay, "delay", time.Second, "pause between two requests to the archive")
+	f.DurationVar(&opts.Timeout, "timeout", time.Minute, "time allowed for one whole request")
+	opts.Net.register(cmd)
+	return cmd
+}
+
+func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
+	sources, err := pickSources(opts.Sources, opts.URLs)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := scrape.CheckArchive(opts.Archive); err != nil {
+		return usageError{fmt.Errorf("--archive: %w", err)}
+	}
+	for _, b := range []struct{ flag, value string }{{"--from", opts.From}, {"--to", opts.To}} {
+		if b.value == "" {
+			continue
+		}
+		if err := scrape.CheckTimestamp(b.value); err != nil {
+			return usageError{fmt.Errorf("%s: %w", b.flag, err)}
+		}
+	}
+	if err := export.CheckFormats(opts.Formats); err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	crawler := &scrape.Crawler{
+		Transport:    opts.Transport,
+		Delay:        opts.Delay,
+		Timeout:      opts.Timeout,
+		IgnoreRobots: opts.IgnoreRobots,
+	}
+	if crawler.Transport == nil {
+		crawler.Transport = opts.Net.transport()
+	}
+	progress := &backfillProgress{w: io.Err, g: opts.globalOptions}
+	start := time.Now()
+	res, err := pipeline.Backfill(ctx, pipeline.BackfillOptions{
+		Sources:     sources,
+		Crawler:     crawler,
+		Archive:     opts.Archive,
+		From:        opts.From,
+		To:          opts.To,
+		Out:         opts.Out,
+		Formats:     opts.Formats,
+		CSV:         export.CSVOptions{Safe: opts.CSVSafe},
+		Now:         opts.Now,
+		ToolVersion: toolVersion(),
+		OnListed:    progress.listed,
+		OnStep:      progress.step,
+	})
+	if res != nil {
+		progress.summary(res, opts.Out, time.Since(start))
+	}
+	return err
+}
+
+// backfillProgress writes the listing of each page, one line per snapshot
+// and a summary to stderr.
+type backfillProgress struct {
+	w io.Writer
+	g *globalOptions
+}
+
+func (p *backfillProgress) listed(page string, snaps []scrape.Snapshot, err error) {
+	switch {
+	case p.g.Quiet:
+	case err != nil:
+		fmt.Fprintf(p.w, "%s: error: %s\n", page, oneLine(err))
+	case len(snaps) == 0:
+		fmt.Fprintf(p.w, "%s: no snapshots in the archive\n", page)
+	default:
+		fmt.Fprintf(p.w, "%s: %d snapshots in the archive, %s to %s\n", page, len(snaps), snaps[0].Day(), snaps[len(snaps)-1].Day())
+	}
+}
+
+func (p *backfillProgress) step(s pipeline.BackfillStep) {
+	if p.g.Quiet || (s.Resumed && !p.g.Verbose) {
+		return
+	}
+	for _, snap := range s.Snapshots {
+		prefix := fmt.Sprintf("snapshot %d/%d %s %s", s.N, s.Total, s.Timestamp, snap.Page)
+		switch {
+		case s.Resumed:
+			fmt.Fprintf(p.w, "%s already merged\n", prefix)
+			continue
+		case snap.Err != nil:
+			fmt.Fprintf(p.w, "%s left out: %s\n", prefix, oneLine(snap.Err))
+			continue
+		}
+		r := snap.Result
+		fmt.Fprintf(p.w, "%s %s\n", prefix, describe(r))
+		if p.g.Verbose {
+			for _, sk := range r.Skipped {
+				fmt.Fprintf(p.w, "  skipped %q: %s\n", sk.Text, sk.Reason)
+			}
+			for _, w := range r.Warnings {
+				fmt.Fprintf(p.w, "  warning %s: %s\n", w.Field, w.Message)
+			}
+		}
+	}
+}
+
+func (p *backfillProgress) summary(res *pipeline.BackfillResult, out string, elapsed time.Duration) {
+	if p.g.Quiet {
+		return
+	}
+	counts := map[string]int{}
+	for _, c := range res.Changes {
+		counts[c.Change]++
+	}
+	written := fmt.Sprintf("wrote %d files to %s", len(res.Written), out)
+	if len(res.Written) == 0 {
+		written = "nothing changed, no file written"
+	}
+	fmt.Fprintf(p.w, "%d snapshots (%d fetched, %d already merged, %d left out), %d talks in the dataset (%d added, %d updated), %d sources failed; %s in %s\n",
+		res.Steps, res.Fetched, res.Resumed, res.Unreadable, res.Talks, counts[normalize.ChangeAdded], counts[normalize.ChangeUpdated],
+		len(res.Failed), written, elapsed.Round(time.Millisecond))
+}

@@ -1,0 +1,605 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/fixtures"
+)
+
+// The tests in this file run the whole command, run(ctx, args, streams),
+// against servers on 127.0.0.1 that misbehave, and check the exit status,
+// what it says and what happens to the data: the README's failure-mode
+// table, one test per row.
+
+// hostileSite serves the bundled pages at /HOST/PATH and answers any path
+// with a fault instead when a test says so. It counts every request.
+type hostileSite struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests []string
+	faults   map[string]http.HandlerFunc
+}
+
+func newHostileSite(t *testing.T) *hostileSite {
+	s := &hostileSite{faults: map[string]http.HandlerFunc{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *hostileSite) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.requests = append(s.requests, r.URL.Path)
+	fault := s.faults[r.URL.Path]
+	s.mu.Unlock()
+	if fault != nil {
+		fault(w, r)
+		return
+	}
+	p := strings.TrimPrefix(r.URL.Path, "/")
+	if p == "" || strings.HasSuffix(p, "/") {
+		p += "index.html"
+	}
+	page, err := fs.ReadFile(fixtures.Pages, p)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(page)
+}
+
+func (s *hostileSite) set(path string, fault http.HandlerFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[path] = fault
+}
+
+func (s *hostileSite) count(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, p := range s.requests {
+		if p == path || path == "" {
+			n++
+		}
+	}
+	return n
+}
+
+const (
+	hostileSeminar = "/mlsys.stanford.edu/"
+	hostileSosp17  = "/learningsys.org/sosp17/talks.html"
+)
+
+// fetchArgsFor is a fetch of the seminar and the 2017 workshop from the
+// site into out, without pauses or retries unless extra says otherwise.
+func (s *hostileSite) fetchArgsFor(out string, extra ...string) []string {
+	args := []string{"fetch", "--url", s.URL + hostileSeminar, "--url", s.URL + hostileSosp17,
+		"--out", out, "--delay", "0", "--retries", "0"}
+	return append(args, extra...)
+}
+
+func runCtx(ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(ctx, args, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+func mustRun(t *testing.T, want int, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := runCtx(context.Background(), args...)
+	if code != want {
+		t.Fatalf("%q: exit %d, want %d\nstderr: %s", args, code, want, stderr)
+	}
+	return stdout, stderr
+}
+
+func answer(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+// errorLine is the line of stderr that says why the command failed.
+func errorLine(stderr string) string {
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	return lines[len(lines)-1]
+}
+
+func files(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
+	}
+	return out
+}
+
+func assertFilesKept(t *testing.T, dir string, before map[string][]byte) {
+	t.Helper()
+	after := files(t, dir)
+	for name, b := range before {
+		if !bytes.Equal(after[name], b) {
+			t.Errorf("%s changed", name)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d files, had %d", len(after), len(before))
+	}
+}
+
+// jsonRecords returns talks.json's records as their bytes, by id.
+func jsonRecords(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, export.TalksJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range raw {
+		var rec struct{ ID string }
+		if err := json.Unmarshal(r, &rec); err != nil {
+			t.Fatal(err)
+		}
+		out[rec.ID] = string(r)
+	}
+	return out
+}
+
+// Exit 3: one source fails, the other is merged; the failed source's
+// records stay byte-identical and the manifest records the failure.
+func TestFaultPartialFailure(t *testing.T) {
+	site := newHostileSite(t)
+	out := t.TempDir()
+	mustRun(t, exitOK, site.fetchArgsFor(out)...)
+	before := jsonRecords(t, out)
+
+	site.set(hostileSosp17, answer(http.StatusInternalServerError, "boom"))
+	code, _, stderr := runCtx(context.Background(), site.fetchArgsFor(out)...)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d\n%s", code, exitPartial, stderr)
+	}
+	want := "mlsysscrape: some sources failed: source " + strings.TrimPrefix(site.URL, "http://") + hostileSosp17 +
+		": fetch " + site.URL + hostileSosp17 + ": HTTP 500 Internal Server Error"
+	if got := errorLine(stderr); got != want {
+		t.Errorf("last line of stderr:\n got %s\nwant %s", got, want)
+	}
+
+	after := jsonRecords(t, out)
+	kept := 0
+	for id, rec := range before {
+		if strings.Contains(rec, site.URL+"/learningsys.org/sosp17/") {
+			kept++
+			if after[id] != rec {
+				t.Errorf("record %s of the failed source changed", id)
+			}
+		}
+	}
+	if kept == 0 || len(after) != len(before) {
+		t.Errorf("%d records of the failed source; %d records, had %d", kept, len(after), len(before))
+	}
+	var m export.Manifest
+	data, _ := os.ReadFile(filepath.Join(out, export.ManifestJSON))
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]string{}
+	for _, s := range m.Sources {
+		statuses[s.Status] += s.Error
+	}
+	if !strings.Contains(statuses["failed"], "HTTP 500") || statuses["ok"] != "" {
+		t.Errorf("manifest sources: %+v", m.Sources)
+	}
+	if code, stdout, _ := runCtx(context.Background(), "validate", out); code != exitOK {
+		t.Errorf("validate after a partial failure: exit %d\n%s", code, stdout)
+	}
+}
+
+// Exit 1: every source fails; no file is written.
+func TestFaultEverySourceFails(t *testing.T) {
+	site := newHostileSite(t)
+	out := t.TempDir()
+	mustRun(t, exitOK, site.fetchArgsFor(out)...)
+	before := files(t, out)
+	site.set(hostileSeminar, answer(http.StatusServiceUnavailable, "down"))
+	site.set(hostileSosp17, answer(http.StatusOK, ""))
+	_, stderr := mustRun(t, exitFailure, site.fetchArgsFor(out)...)
+	line := errorLine(stderr)
+	for _, want := range []string{"every source failed", "HTTP 503 Service Unavailable", "HTTP 200 with an empty body"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("stderr %q does not say %q", line, want)
+		}
+	}
+	assertFilesKept(t, out, before)
+}
+
+// Exit 2: flags that do not parse fail before any request.
+func TestFaultUsage(t *testing.T) {
+	site := newHostileSite(t)
+	for _, flag := range [][]string{
+		{"--timeout", "soon"}, {"--max-body-size", "big"}, {"--connect-timeout", "-"}, {"--retries", "many"},
+	} {
+		code, _, stderr := runCtx(context.Background(), site.fetchArgsFor(t.TempDir(), flag...)...)
+		if code != exitUsage || !strings.Contains(stderr, flag[0]) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d naming the flag", flag, code, stderr, exitUsage)
+		}
+	}
+	if n := site.count(""); n != 0 {
+		t.Errorf("usage errors made %d requests", n)
+	}
+}
+
+// An --out that cannot be written fails at once: no request is made.
+func TestFaultUnwritableOut(t *testing.T) {
+	site := newHostileSite(t)
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr := mustRun(t, exitFailure, site.fetchArgsFor(filepath.Join(file, "data"))...)
+	if !strings.Contains(stderr, "output folder") {
+		t.Errorf("stderr %q does not name the output folder", stderr)
+	}
+	if n := site.count(""); n != 0 {
+		t.Errorf("the server got %d requests before the run failed", n)
+	}
+}
+
+// A crash between the renames of a commit leaves new data files beside
+// the old manifest: validate detects it, and the next fetch repairs it.
+func TestFaultInterruptedCommit(t *testing.T) {
+	site := newHostileSite(t)
+	before, after := t.TempDir(), t.TempDir()
+	mustRun(t, exitOK, site.fetchArgsFor(before)...)
+	mustRun(t, exitOK, site.fetchArgsFor(after)...)
+	page, _ := fs.ReadFile(fixtures.Pages, "mlsys.stanford.edu/index.html")
+	site.set(hostileSeminar, answer(http.StatusOK, strings.Replace(string(page), "Coding Agents", "Coding Agents in Production", 1)))
+	mustRun(t, exitOK, site.fetchArgsFor(after)...)
+
+	// The crash: talks.json of the new set was renamed into place, then
+	// the process died before the other files and manifest.json.
+	crashed := t.TempDir()
+	for name, b := range files(t, before) {
+		if err := os.WriteFile(filepath.Join(crashed, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newJSON, _ := os.ReadFile(filepath.Join(after, export.TalksJSON))
+	if err := os.WriteFile(filepath.Join(crashed, export.TalksJSON), newJSON, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCtx(context.Background(), "validate", crashed)
+	if code != exitFailure || !strings.Contains(stdout, "talks.json: ") || !strings.Contains(stdout, "manifest") {
+		t.Errorf("validate on an interrupted set: exit %d\n%s", code, stdout)
+	}
+	t.Logf("validate says:\n%s", stdout)
+
+	mustRun(t, exitOK, site.fetchArgsFor(crashed)...)
+	if code, stdout, _ := runCtx(context.Background(), "validate", crashed); code != exitOK {
+		t.Errorf("validate after the next fetch: exit %d\n%s", code, stdout)
+	}
+}
+
+// trickyPage is a seminar page whose talks carry formula-like text, SQL
+// and markup.
+const trickyPage = `<!DOCTYPE html><html><head><title>Stanford MLSys Seminar</title></head><body>
+<header><h1 class="site-name">Stanford MLSys Seminar</h1></header>
+<div id="main" role="main" class="container"><h2>Previous Talks</h2><div class="talk-list">
+<div class="talk list-group-item">
+  <div class="talk-date">M 10/20/25</div>
+  <div class="talk-presenter">=A1*2 (OpenAI)</div>
+  <div><span><a class="talk-title-link" href="https://youtu.be/N62FTn0sAO0">+1+cmd|' /C calc'!A0</a></span></div>
+  <details><summary>Abstract</summary> -2+3 is a formula to a spreadsheet.<br><br><strong>Bio: </strong> @SUM(1,2) too.</details>
+</div>
+<div class="talk list-group-item">
+  <div class="talk-date">M 10/13/25</div>
+  <div class="talk-presenter">Beyang Liu (Sourcegraph)</div>
+  <div><span><a class="talk-title-link" href="https://youtu.be/hR6zyA-EUPo">Robert'); DROP TABLE talks;-- Coding Agents</a></span></div>
+  <details><summary>Abstract</summary> Agents write code.<script>alert(1)</script><style>details{display:none}</style>
+  Markup shown as text stays text: &lt;b&gt;bold&lt;/b&gt; and &lt;script&gt;alert(2)&lt;/script&gt;.<br><br><strong>Bio: </strong> Built code search.</details>
+</div></div></div></body></html>`
+
+// serveTricky serves trickyPage and returns the arguments of a fetch of
+// it into out.
+func serveTricky(t *testing.T) (args func(out string, extra ...string) []string) {
+	site := newHostileSite(t)
+	site.set("/tricky/", answer(http.StatusOK, trickyPage))
+	return func(out string, extra ...string) []string {
+		return append([]string{"fetch", "--url", site.URL + "/tricky/", "--out", out, "--delay", "0"}, extra...)
+	}
+}
+
+// --csv-safe defuses every CSV cell a spreadsheet would run as a formula;
+// without it the cells are the text as it is. talks.json never changes.
+func TestFaultCSVSafe(t *testing.T) {
+	args := serveTricky(t)
+	plain, safe := t.TempDir(), t.TempDir()
+	mustRun(t, exitOK, args(plain)...)
+	mustRun(t, exitOK, args(safe, "--csv-safe")...)
+	formulas := map[string][]string{
+		export.TalksCSV:    {"+1+cmd|' /C calc'!A0", "=A1*2", "-2+3 is a formula to a spreadsheet.", "@SUM(1,2) too."},
+		export.SpeakersCSV: {"=A1*2"},
+	}
+	for name, cells := range formulas {
+		p, s := csvCells(t, filepath.Join(plain, name)), csvCells(t, filepath.Join(safe, name))
+		for _, cell := range cells {
+			if !p[cell] {
+				t.Errorf("%s without --csv-safe lacks the cell %q", name, cell)
+			}
+			if !s["'"+cell] {
+				t.Errorf("%s with --csv-safe lacks the cell %q", name, "'"+cell)
+			}
+		}
+		for cell := range s {
+			if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+				t.Errorf("%s with --csv-safe has the cell %q", name, cell)
+			}
+		}
+	}
+	pj, _ := os.ReadFile(filepath.Join(plain, export.TalksJSON))
+	sj, _ := os.ReadFile(filepath.Join(safe, export.TalksJSON))
+	if !bytes.Equal(pj, sj) {
+		t.Error("--csv-safe changed talks.json")
+	}
+}
+
+// csvCells returns the set of cells of a CSV file.
+func csvCells(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := map[string]bool{}
+	for _, row := range rows {
+		for _, c := range row {
+			cells[c] = true
+		}
+	}
+	return cells
+}
+
+// Text that looks like SQL is stored as text (every statement is
+// parameterized), in an --out whose path has quotes too; scripts and
+// styles reach no file; markup escaped on the page stays plain text.
+func TestFaultTextStaysText(t *testing.T) {
+	args := serveTricky(t)
+	out := filepath.Join(t.TempDir(), `it's "data"; DROP TABLE talks`)
+	mustRun(t, exitOK, args(out)...)
+	mustRun(t, exitOK, args(out)...) // a second run reads the first database back
+
+	db, err := sql.Open("sqlite", filepath.Join(out, export.TalksSQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	title := "Robert'); DROP TABLE talks;-- Coding Agents"
+	if err := db.QueryRow(`SELECT count(*) FROM talks WHERE title = ?`, title).Scan(&n); err != nil || n != 1 {
+		t.Errorf("talks with the SQL-like title: %d, %v", n, err)
+	}
+	var abstract string
+	if err := db.QueryRow(`SELECT abstract FROM talks WHERE title = ?`, title).Scan(&abstract); err != nil {
+		t.Fatal(err)
+	}
+	wantAbstract := "Agents write code. Markup shown as text stays text: <b>bold</b> and <script>alert(2)</script>."
+	if abstract != wantAbstract {
+		t.Errorf("abstract in talks.sqlite:\n got %q\nwant %q", abstract, wantAbstract)
+	}
+	for _, name := range []string{export.TalksJSON, export.TalksCSV, export.TalksSQLite} {
+		b, _ := os.ReadFile(filepath.Join(out, name))
+		for _, leaked := range []string{"alert(1)", "display:none", "&lt;", "&amp;"} {
+			if bytes.Contains(b, []byte(leaked)) {
+				t.Errorf("%s holds %q", name, leaked)
+			}
+		}
+		if name != export.TalksSQLite && !bytes.Contains(b, []byte("<b>bold</b> and <script>alert(2)</script>")) {
+			t.Errorf("%s lost the text shown as markup", name)
+		}
+	}
+}
+
+// Exit 1 with the reason: robots.txt forbids the page, and the page is
+// never requested; --ignore-robots fetches it without reading robots.txt.
+func TestFaultRobots(t *testing.T) {
+	site := newHostileSite(t)
+	site.set("/robots.txt", answer(http.StatusOK, "User-agent: *\nDisallow: /mlsys.stanford.edu/\n"))
+	args := []string{"fetch", "--url", site.URL + hostileSeminar, "--out", t.TempDir(), "--delay", "0"}
+	_, stderr := mustRun(t, exitFailure, args...)
+	want := site.URL + hostileSeminar + ": robots.txt disallows fetching it (use --ignore-robots for pages you own)"
+	if !strings.Contains(errorLine(stderr), want) {
+		t.Errorf("stderr %q does not say %q", stderr, want)
+	}
+	if n := site.count(hostileSeminar); n != 0 {
+		t.Errorf("the disallowed page was requested %d times", n)
+	}
+	mustRun(t, exitOK, append(args, "--ignore-robots")...)
+	if n := site.count("/robots.txt"); n != 1 {
+		t.Errorf("robots.txt read %d times, want once (not with --ignore-robots)", n)
+	}
+}
+
+// stuckAddr is a listening socket on 127.0.0.1 whose accept queue is full,
+// so a connection to it is never completed.
+func stuckAddr(t *testing.T) string {
+	if runtime.GOOS != "linux" {
+		t.Skip("relies on Linux dropping SYNs to a full accept queue")
+	}
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+	filler, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { filler.Close() })
+	return addr
+}
+
+// Exit 1, never a hang: a server that does not connect, does not answer,
+// or trickles its page forever is given up on at the timeout its flag sets.
+func TestFaultSlowServers(t *testing.T) {
+	blocked := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+	trickle := func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "<html><body>")
+		for {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+				io.WriteString(w, ".")
+				http.NewResponseController(w).Flush()
+			}
+		}
+	}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc // nil: a server that never accepts
+		flag    string
+		want    string
+	}{
+		{"no connection", nil, "--connect-timeout", "i/o timeout"},
+		{"no answer", blocked, "--header-timeout", "timeout awaiting response headers"},
+		{"trickle", trickle, "--timeout", "no complete response within the request timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var pageURL string
+			if tt.handler == nil {
+				pageURL = "http://" + stuckAddr(t) + "/"
+			} else {
+				srv := httptest.NewServer(tt.handler)
+				defer srv.Close()
+				pageURL = srv.URL + "/"
+			}
+			args := []string{"fetch", "--url", pageURL, "--out", t.TempDir(), "--delay", "0", "--ignore-robots", "--retries", "0", tt.flag, "300ms"}
+			var code int
+			var stderr string
+			start := time.Now()
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				code, _, stderr = runCtx(context.Background(), args...)
+			}()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("%s 300ms: still running after 30 s", tt.flag)
+			}
+			if code != exitFailure || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit 1 saying %q", code, stderr, tt.want)
+			}
+			t.Logf("%s 300ms: exit %d after %s", tt.flag, code, time.Since(start).Round(time.Millisecond))
+		})
+	}
+}
+
+// Exit 1: a page over --max-body-size is refused.
+func TestFaultMaxBodySize(t *testing.T) {
+	site := newHostileSite(t)
+	args := []string{"fetch", "--url", site.URL + hostileSeminar, "--out", t.TempDir(), "--delay", "0", "--max-body-size", "10000"}
+	_, stderr := mustRun(t, exitFailure, args...)
+	if !strings.Contains(stderr, "response body exceeds the size limit") || !strings.Contains(stderr, "limit 10000") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+// Exit 1 at once on Ctrl-C: the run stops mid-request and the folder is
+// left as it was.
+func TestFaultInterrupted(t *testing.T) {
+	site := newHostileSite(t)
+	out := t.TempDir()
+	mustRun(t, exitOK, site.fetchArgsFor(out)...)
+	before := files(t, out)
+	reached := make(chan struct{})
+	var once sync.Once
+	site.set(hostileSosp17, func(w http.ResponseWriter, r *http.Request) {
+		once.Do(func() { close(reached) })
+		<-r.Context().Done()
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var interruptedAt time.Time
+	go func() {
+		<-reached
+		interruptedAt = time.Now()
+		cancel()
+	}()
+	code, _, stderr := runCtx(ctx, site.fetchArgsFor(out, "--delay", "1s")...)
+	took := time.Since(interruptedAt)
+	if code != exitFailure || !strings.Contains(stderr, "context canceled") {
+		t.Errorf("exit %d, stderr %q; want exit 1, interrupted", code, stderr)
+	}
+	assertFilesKept(t, out, before)
+	t.Logf("Ctrl-C while a page hung, --delay 1s: exit %d %s after the interrupt", code, took.Round(10*time.Microsecond))
+}
+
+// The limits of live requests have the defaults the README states.
+func TestFaultFlagDefaults(t *testing.T) {
+	flags := newFetchCmd(&globalOptions{}, streams{}).Flags()
+	for name, want := range map[string]string{
+		"connect-timeout": "10s",
+		"header-timeout":  "20s",
+		"timeout":         "1m0s",
+		"max-body-size":   "20971520",
+		"retries":         "3",
+		"delay":           "1s",
+		"ignore-robots":   "false",
+		"csv-safe":        "false",
+	} {
+		if f := flags.Lookup(name); f == nil || f.DefValue != want {
+			t.Errorf("--%s: %+v, want default %s", name, f, want)
+		}
+	}
+}

@@ -1,0 +1,572 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+	"github.com/mlsysscrape/mlsysscrape/scrape"
+)
+
+// BackfillStateFile records, next to the dataset, the archive snapshots a
+// backfill has merged into it, so that a backfill that was stopped resumes
+// where it stopped and a finished one is not fetched again.
+const BackfillStateFile = ".mlsysscrape-backfill.json"
+
+// BackfillOptions configures one backfill.
+type BackfillOptions struct {
+	Sources []scrape.Source
+	// Crawler makes the requests to the archive: its transport, delay
+	// and timeouts apply.
+	Crawler *scrape.Crawler
+	// Archive is the Wayback Machine's base URL; default
+	// scrape.DefaultArchive.
+	Archive string
+	// From and To bound the snapshots by timestamp (1 to 14 digits of
+	// YYYYMMDDhhmmss, as the CDX API reads them); "" for no bound.
+	From, To    string
+	Out         string
+	Formats     []string // default export.Formats
+	CSV         export.CSVOptions
+	Now         func() time.Time
+	ToolVersion string
+	// OnListed, when set, is called once per page after its snapshots
+	// are listed.
+	OnListed func(page string, snapshots []scrape.Snapshot, err error)
+	// OnStep, when set, is called once per point of history, in order,
+	// after the step is merged and written.
+	OnStep func(BackfillStep)
+}
+
+// BackfillStep is one point of a source's history: the site as the newest
+// snapshot of each of its pages, at or before Timestamp, showed it.
+type BackfillStep struct {
+	N, Total  int // position among the steps of every source
+	Source    string
+	Timestamp string
+	// Snapshots are the snapshots taken at Timestamp; the site's other
+	// pages were read as of their earlier snapshots.
+	Snapshots []SnapshotRead
+	Talks     int  // records built from the site at Timestamp
+	Resumed   bool // merged by an earlier run: nothing was fetched
+}
+
+// SnapshotRead is one snapshot of one page, as a backfill read it.
+type SnapshotRead struct {
+	Page     string // the page's own URL, which its records carry
+	Snapshot scrape.Snapshot
+	URL      string         // where the snapshot was fetched from
+	Result   *scrape.Result // nil for a snapshot merged by an earlier run
+	// Err says why the snapshot was left out: it does not read as a page
+	// (an error page the archive kept, a redesign no extractor knows).
+	Err error
+}
+
+// BackfillResult says what a backfill did.
+type BackfillResult struct {
+	Manifest *export.Manifest
+	// Changes are the dataset after the run against before it: talks
+	// added and updated. The change log of each snapshot went to the
+	// history in talks.sqlite as it was merged.
+	Changes    []normalize.Change
+	Talks      int      // records in the dataset after the run
+	Steps      int      // points of history of every source
+	Fetched    int      // snapshots the archive answered for this run
+	Resumed    int      // steps merged by an earlier run and skipped
+	Unreadable int      // snapshots that did not read as a page, left out
+	Written    []string // files written, each once, in the order first written
+	Failed     []SourceError
+}
+
+// Backfill rebuilds the history of the sources from the archive. It lists
+// each page's snapshots (status 200, one per content), walks every
+// source's history in timestamp order, and at each step builds the site
+// from the newest snapshot of each page at or before that time and merges
+// it into the dataset in opt.Out as an observation of that day: records
+// get first_seen and last_seen from snapshot dates, and talks later pages
+// dropped are kept. After each step the dataset is written, then the
+// state file, so a backfill stopped at any point (ctx cancelled, a source
+// failing after retries) loses no work, and the next run skips the
+// snapshots already merged without fetching them.
+func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error) {
+	if err := export.CheckWritable(opt.Out); err != nil {
+		return nil, err
+	}
+	dataset, oldManifest, err := export.ReadDataset(opt.Out)
+	if err != nil {
+		return nil, err
+	}
+	state, err := readBackfillState(opt.Out)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Archive == "" {
+		opt.Archive = scrape.DefaultArchive
+	}
+	if opt.Formats == nil {
+		opt.Formats = export.Formats
+	}
+	if opt.Crawler == nil {
+		opt.Crawler = &scrape.Crawler{}
+	}
+	archive, err := opt.Crawler.OpenArchive(ctx, opt.Archive)
+	if err != nil {
+		return nil, err
+	}
+	now := opt.now()
+	b := &backfill{
+		opt:      opt,
+		archive:  archive,
+		before:   dataset,
+		dataset:  dataset,
+		state:    state,
+		manifest: newManifest(opt.ToolVersion, now),
+		res:      &BackfillResult{},
+		written:  map[string]bool{},
+	}
+
+	var histories []*history
+	for _, src := range opt.Sources {
+		h, err := b.list(src)
+		if ctx.Err() != nil {
+			return b.finish(), ctx.Err()
+		}
+		if err != nil {
+			b.fail(src, nil, err)
+			continue
+		}
+		histories = append(histories, h)
+		b.res.Steps += len(h.times)
+	}
+	for _, h := range histories {
+		report, err := b.walk(ctx, h)
+		b.walking = nil
+		if ctx.Err() != nil {
+			return b.finish(), fmt.Errorf("backfill stopped; run it again to resume: %w", ctx.Err())
+		}
+		if err != nil {
+			b.fail(h.src, report, err)
+			continue
+		}
+		if report.Status == statusResumed {
+			*report = previousReport(oldManifest, h.src.Name, *report)
+		}
+		b.manifest.Sources = append(b.manifest.Sources, *report)
+	}
+	if b.merges > 0 {
+		if err := b.writeManifest(); err != nil {
+			return b.finish(), err
+		}
+	}
+	res := b.finish()
+	switch {
+	case len(res.Failed) > 0 && len(res.Failed) == len(opt.Sources):
+		return res, fmt.Errorf("every source failed: %w", errors.Join(errs(res.Failed)...))
+	case len(res.Failed) > 0:
+		return res, fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs(res.Failed)...))
+	}
+	return res, nil
+}
+
+func (opt BackfillOptions) now() time.Time {
+	if opt.Now != nil {
+		return opt.Now()
+	}
+	return time.Now()
+}
+
+// statusResumed is the status of a source whose every snapshot an earlier
+// run merged; the manifest then keeps what that run said of it.
+const statusResumed = "unchanged"
+
+// backfill is the state of one run.
+type backfill struct {
+	opt      BackfillOptions
+	archive  *scrape.Archive
+	before   []normalize.Talk
+	dataset  []normalize.Talk
+	state    *backfillState
+	manifest *export.Manifest     // sources done, warnings so far
+	walking  *export.SourceReport // the source being walked
+	res      *BackfillResult
+	written  map[string]bool
+	done     int // steps of the sources walked before this one
+	merges   int // steps merged this run
+}
+
+// history is one source's pages and the union of their snapshot times.
+type history struct {
+	src   scrape.Source
+	pages []pageHistory
+	times []string // sorted, distinct
+}
+
+type pageHistory struct {
+	url   string // the page's own URL
+	snaps []scrape.Snapshot
+}
+
+// latest is the newest snapshot at or before ts.
+func (p pageHistory) latest(ts string) (scrape.Snapshot, bool) {
+	i := sort.Search(len(p.snaps), func(i int) bool { return p.snaps[i].Timestamp > ts })
+	if i == 0 {
+		return scrape.Snapshot{}, false
+	}
+	return p.snaps[i-1], true
+}
+
+// takenAt is the page's snapshot taken at ts, if there is one.
+func (p pageHistory) takenAt(ts string) (scrape.Snapshot, bool) {
+	s, ok := p.latest(ts)
+	return s, ok && s.Timestamp == ts
+}
+
+func (b *backfill) list(src scrape.Source) (*history, error) {
+	h := &history{src: src}
+	seen := map[string]bool{}
+	for _, page := range src.Pages {
+		snaps, err := b.archive.Snapshots(page.URL, b.opt.From, b.opt.To)
+		if b.opt.OnListed != nil {
+			b.opt.OnListed(page.URL, snaps, err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		h.pages = append(h.pages, pageHistory{url: page.URL, snaps: snaps})
+		for _, s := range snaps {
+			if !seen[s.Timestamp] {
+				seen[s.Timestamp] = true
+				h.times = append(h.times, s.Timestamp)
+			}
+		}
+	}
+	if len(h.times) == 0 {
+		span := ""
+		if b.opt.From != "" || b.opt.To != "" {
+			span = fmt.Sprintf(" between %q and %q", b.opt.From, b.opt.To)
+		}
+		return nil, fmt.Errorf("source %s: the archive holds no snapshot of its pages%s", src.Name, span)
+	}
+	sort.Strings(h.times)
+	return h, nil
+}
+
+// walk merges one source's history, step by step. It returns the source's
+// manifest report as of the last step merged.
+func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, error) {
+	report := &export.SourceReport{Name: h.src.Name, URL: h.pages[0].url, Status: statusResumed,
+		Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}
+	b.walking = report
+	defer func() { b.done += len(h.times) }()
+	together := len(h.pages) > 1
+	// current holds each page's newest snapshot read so far: steps go
+	// forward in time, so a page's snapshot is read once and serves every
+	// step until the page's next one.
+	current := map[string]*SnapshotRead{}
+	if together {
+		for _, p := range h.pages {
+			if l := b.state.Latest[p.url]; l != nil {
+				current[p.url] = &SnapshotRead{Page: p.url, Snapshot: l.Snapshot, URL: b.archive.SnapshotURL(l.Snapshot), Result: l.Result}
+			}
+		}
+	}
+	for i, t := range h.times {
+		if err := ctx.Err(); err != nil {
+			return report, err
+		}
+		step := BackfillStep{N: b.done + i + 1, Total: b.res.Steps, Source: h.src.Name, Timestamp: t}
+		if b.state.mergedAt(h, t) {
+			b.res.Resumed++
+			b.opt.onStep(b.resumed(step, h))
+			continue
+		}
+		reads, err := b.readSite(h, current, &step)
+		if err != nil {
+			return report, err
+		}
+		if len(reads) > 0 {
+			var pages []*scrape.Result
+			var urls []string
+			for _, r := range reads {
+				pages, urls = append(pages, r.Result), append(urls, r.Page)
+			}
+			talks, rep := normalize.Build(pages)
+			step.Talks = len(talks)
+			*report = snapshotsReport(*report, reads, len(talks), rep)
+			if err := b.merge(talks, urls, t); err != nil {
+				return report, err
+			}
+		}
+		b.state.record(h, t, current, together)
+		if err := b.state.write(b.opt.Out); err != nil {
+			return report, err
+		}
+		b.opt.onStep(step)
+	}
+	return report, nil
+}
+
+// readSite reads the site as of step.Timestamp: the newest snapshot of
+// each page at or before it, fetching those not in current. It returns
+// the snapshots that read as pages, and adds those taken at that time to
+// step.
+func (b *backfill) readSite(h *history, current map[string]*SnapshotRead, step *BackfillStep) ([]*SnapshotRead, error) {
+	var reads []*SnapshotRead
+	for _, p := range h.pages {
+		s, ok := p.latest(step.Timestamp)
+		if !ok {
+			continue // not archived yet
+		}
+		read := current[p.url]
+		if read == nil || read.Snapshot.Timestamp != s.Timestamp {
+			var err error
+			if read, err = b.read(p.url, s); err != nil {
+				return nil, err
+			}
+			current[p.url] = read
+		}
+		if s.Timestamp == step.Timestamp {
+			step.Snapshots = append(step.Snapshots, *read)
+		}
+		if read.Err == nil {
+			reads = append(reads, read)
+		}
+	}
+	return reads, nil
+}
+
+// resumed completes a step an earlier run merged.
+func (b *backfill) resumed(step BackfillStep, h *history) BackfillStep {
+	step.Resumed = true
+	for _, p := range h.pages {
+		if s, ok := p.takenAt(step.Timestamp); ok {
+			step.Snapshots = append(step.Snapshots, SnapshotRead{Page: p.url, Snapshot: s, URL: b.archive.SnapshotURL(s)})
+		}
+	}
+	return step
+}
+
+func (opt BackfillOptions) onStep(s BackfillStep) {
+	if opt.OnStep != nil {
+		opt.OnStep(s)
+	}
+}
+
+// read fetches one snapshot. A snapshot that does not read as a page is
+// returned with Err set and left out of the history; an error means the
+// archive could not be read (after the transport's retries) and the
+// source stops here, to resume at this snapshot next run.
+func (b *backfill) read(page string, s scrape.Snapshot) (*SnapshotRead, error) {
+	read := &SnapshotRead{Page: page, Snapshot: s, URL: b.archive.SnapshotURL(s)}
+	r, err := b.archive.Fetch(s, page)
+	if r.Status != 0 {
+		b.res.Fetched++
+	}
+	read.Result = r
+	if err != nil {
+		if !unreadable(r) {
+			return nil, err
+		}
+		read.Err = err
+		b.res.Unreadable++
+		b.manifest.Warnings = append(b.manifest.Warnings, export.ManifestNote{
+			SourceURL: page, Field: "snapshot", Text: read.URL, Reason: err.Error()})
+	}
+	return read, nil
+}
+
+// unreadable reports whether a failed snapshot will fail the same way
+// next time: the archive answered, with bytes no extractor reads or a
+// client error. Network errors, 429 and 5xx may pass.
+func unreadable(r *scrape.Result) bool {
+	return r != nil && r.Status >= 200 && r.Status < 500 && r.Status != 429
+}
+
+// merge folds the site as read at t into the dataset and writes it, with
+// the snapshot's changes dated by the snapshot in the history.
+func (b *backfill) merge(talks []normalize.Talk, pages []string, t string) error {
+	snap := scrape.Snapshot{Timestamp: t}
+	when, err := snap.Time()
+	if err != nil {
+		return err
+	}
+	merged, changes := normalize.Merge(b.dataset, normalize.Snapshot{Talks: talks, Pages: pages, Day: snap.Day()})
+	// The dataset on disk is sorted; keeping the one in memory in the
+	// same order makes a resumed run merge exactly as an uninterrupted one.
+	export.SortTalks(merged)
+	b.dataset = merged
+	b.merges++
+	return b.write(changes, timestamp(when))
+}
+
+// write writes the dataset with a change log dated runAt.
+func (b *backfill) write(changes []normalize.Change, runAt string) error {
+	m := *b.manifest
+	m.Sources = append([]export.SourceReport(nil), b.manifest.Sources...)
+	if b.walking != nil {
+		m.Sources = append(m.Sources, *b.walking)
+	}
+	d := &export.Dataset{Talks: b.dataset, Manifest: &m, Changes: changes, RunAt: runAt}
+	written, err := export.Write(b.opt.Out, d, b.opt.Formats, b.opt.CSV)
+	for _, w := range written {
+		if !b.written[w] {
+			b.written[w] = true
+			b.res.Written = append(b.res.Written, w)
+		}
+	}
+	b.res.Manifest = d.Manifest
+	return err
+}
+
+// writeManifest rewrites manifest.json with the report of every source:
+// the last step's write knew only the sources walked before it. The data
+// files have not changed since, so the manifest still describes them.
+func (b *backfill) writeManifest() error {
+	m := *b.res.Manifest
+	m.Sources, m.Warnings = b.manifest.Sources, b.manifest.Warnings
+	var buf bytes.Buffer
+	if err := export.WriteManifest(&buf, &m); err != nil {
+		return err
+	}
+	b.res.Manifest = &m
+	return export.WriteFileAtomic(filepath.Join(b.opt.Out, export.ManifestJSON), buf.Bytes())
+}
+
+// fail records a source that stopped; report is how far it got, nil if
+// it never started.
+func (b *backfill) fail(src scrape.Source, report *export.SourceReport, err error) {
+	b.res.Failed = append(b.res.Failed, SourceError{Source: src.Name, Err: err})
+	if report == nil {
+		report = &export.SourceReport{Name: src.Name, Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}
+		if len(src.Pages) > 0 {
+			report.URL = src.Pages[0].URL
+		}
+	}
+	report.Status, report.Error = "failed", err.Error()
+	b.manifest.Sources = append(b.manifest.Sources, *report)
+}
+
+func (b *backfill) finish() *BackfillResult {
+	if b.res.Manifest == nil {
+		b.res.Manifest = b.manifest
+	}
+	b.res.Talks = len(b.dataset)
+	b.res.Changes = normalize.Diff(b.before, b.dataset)
+	return b.res
+}
+
+// snapshotsReport is the manifest's account of a source as its snapshots
+// showed it: each page as of its snapshot, dated by the snapshot.
+func snapshotsReport(report export.SourceReport, reads []*SnapshotRead, talks int, rep normalize.Report) export.SourceReport {
+	report.Status, report.TalksFound = "ok", talks
+	report.Pages, report.Skipped, report.Warnings = []export.PageReport{}, []export.ManifestNote{}, nil
+	for _, r := range reads {
+		pr := pageReport(r.Result)
+		if when, err := r.Snapshot.Time(); err == nil {
+			pr.FetchedAt = timestamp(when)
+		}
+		report.Pages = append(report.Pages, pr)
+	}
+	for _, n := range rep.Skipped {
+		report.Skipped = append(report.Skipped, export.ManifestNote{SourceURL: n.SourceURL, Text: n.Text, Reason: n.Reason})
+	}
+	for _, n := range rep.Warnings {
+		report.Warnings = append(report.Warnings, export.ManifestNote{SourceURL: n.SourceURL, Field: n.Field, Reason: n.Reason})
+	}
+	return report
+}
+
+// backfillState is the state file: which snapshots are in the dataset.
+type backfillState struct {
+	// Merged holds, by page URL, the timestamps of the snapshots merged.
+	Merged map[string][]string `json:"merged"`
+	// Latest holds, for pages read together with others (a workshop
+	// site's talks, schedule and papers), the newest snapshot merged and
+	// what it read, so a resumed run builds the site with it rather than
+	// fetching it again.
+	Latest map[string]*readPage `json:"latest,omitempty"`
+
+	merged map[string]map[string]bool
+}
+
+type readPage struct {
+	Snapshot scrape.Snapshot `json:"snapshot"`
+	Result   *scrape.Result  `json:"result"`
+}
+
+func readBackfillState(dir string) (*backfillState, error) {
+	path := filepath.Join(dir, BackfillStateFile)
+	st := &backfillState{}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		if err := json.Unmarshal(data, st); err != nil {
+			return nil, fmt.Errorf("reading %s: %w (delete it to backfill from the start)", path, err)
+		}
+	}
+	st.merged = map[string]map[string]bool{}
+	for page, stamps := range st.Merged {
+		st.merged[page] = map[string]bool{}
+		for _, ts := range stamps {
+			st.merged[page][ts] = true
+		}
+	}
+	if st.Latest == nil {
+		st.Latest = map[string]*readPage{}
+	}
+	return st, nil
+}
+
+// mergedAt reports whether every snapshot taken at t of the source's pages
+// is merged.
+func (st *backfillState) mergedAt(h *history, t string) bool {
+	for _, p := range h.pages {
+		if _, ok := p.takenAt(t); ok && !st.merged[p.url][t] {
+			return false
+		}
+	}
+	return true
+}
+
+// record marks the snapshots taken at t as merged and, for pages read
+// together, keeps the newest reading of each.
+func (st *backfillState) record(h *history, t string, current map[string]*SnapshotRead, together bool) {
+	for _, p := range h.pages {
+		if _, ok := p.takenAt(t); !ok {
+			continue
+		}
+		if st.merged[p.url] == nil {
+			st.merged[p.url] = map[string]bool{}
+		}
+		st.merged[p.url][t] = true
+		if r := current[p.url]; together && r != nil && r.Err == nil {
+			st.Latest[p.url] = &readPage{Snapshot: r.Snapshot, Result: r.Result}
+		}
+	}
+}
+
+func (st *backfillState) write(dir string) error {
+	st.Merged = map[string][]string{}
+	for page, set := range st.merged {
+		for ts := range set {
+			st.Merged[page] = append(st.Merged[page], ts)
+		}
+		sort.Strings(st.Merged[page])
+	}
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return export.WriteFileAtomic(filepath.Join(dir, BackfillStateFile), append(data, '\n'))
+}
