@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,21 +17,9 @@ import (
 // backfillOptions are the flags of `mlsysscrape backfill`.
 type backfillOptions struct {
 	*globalOptions
-	Sources      []string
-	URLs         []string
-	Out          string
-	Archive      string
-	From, To     string
-	Formats      []string
-	CSVSafe      bool
-	IgnoreRobots bool
-	Delay        time.Duration
-	Timeout      time.Duration
-	Net          netOptions
-
-	// Transport replaces the network in tests; nil means the real one.
-	Transport http.RoundTripper
-	Now       func() time.Time
+	crawlOptions
+	Archive  string
+	From, To string
 }
 
 func newBackfillCmd(g *globalOptions, io streams) *cobra.Command {
@@ -74,27 +60,18 @@ Exit status: 0 success, 1 failure or interrupted (what was merged is kept),
 			return runBackfill(cmd.Context(), opts, io)
 		},
 	}
+	opts.crawlOptions.register(cmd)
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.Sources, "source", nil, "backfill only this default source (repeatable): "+strings.Join(scrape.SourceNames(), ", "))
-	f.StringArrayVar(&opts.URLs, "url", nil, "backfill this page instead of the default sources (repeatable)")
-	f.StringVarP(&opts.Out, "out", "o", "data", "dataset folder")
 	f.StringVar(&opts.Archive, "archive", scrape.DefaultArchive, "base URL of the Wayback Machine to read")
 	f.StringVar(&opts.From, "from", "", "only snapshots from this timestamp on (YYYY[MMDD[hhmmss]])")
 	f.StringVar(&opts.To, "to", "", "only snapshots up to this timestamp (YYYY[MMDD[hhmmss]])")
-	formats := []string{export.FormatJSON, export.FormatCSV, export.FormatSQLite}
-	f.StringSliceVar(&opts.Formats, "format", formats, "files to write: "+strings.Join(formats, ", ")+" (manifest.json always)")
-	f.BoolVar(&opts.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
-	f.BoolVar(&opts.IgnoreRobots, "ignore-robots", false, "do not read the archive's robots.txt")
-	f.DurationVar(&opts.Delay, "delay", time.Second, "pause between two requests to the archive")
-	f.DurationVar(&opts.Timeout, "timeout", time.Minute, "time allowed for one whole request")
-	opts.Net.register(cmd)
 	return cmd
 }
 
 func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
-	sources, err := pickSources(opts.Sources, opts.URLs)
+	sources, err := opts.sources()
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	if err := scrape.CheckArchive(opts.Archive); err != nil {
 		return usageError{fmt.Errorf("--archive: %w", err)}
@@ -107,18 +84,7 @@ func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
 			return usageError{fmt.Errorf("%s: %w", b.flag, err)}
 		}
 	}
-	if err := export.CheckFormats(opts.Formats); err != nil {
-		return usageError{fmt.Errorf("--format: %w", err)}
-	}
-	crawler := &scrape.Crawler{
-		Transport:    opts.Transport,
-		Delay:        opts.Delay,
-		Timeout:      opts.Timeout,
-		IgnoreRobots: opts.IgnoreRobots,
-	}
-	if crawler.Transport == nil {
-		crawler.Transport = opts.Net.transport()
-	}
+	crawler := opts.crawler(nil)
 	progress := &backfillProgress{w: io.Err, g: opts.globalOptions}
 	start := time.Now()
 	res, err := pipeline.Backfill(ctx, pipeline.BackfillOptions{
@@ -177,12 +143,7 @@ func (p *backfillProgress) step(s pipeline.BackfillStep) {
 		r := snap.Result
 		fmt.Fprintf(p.w, "%s %s\n", prefix, describe(r))
 		if p.g.Verbose {
-			for _, sk := range r.Skipped {
-				fmt.Fprintf(p.w, "  skipped %q: %s\n", sk.Text, sk.Reason)
-			}
-			for _, w := range r.Warnings {
-				fmt.Fprintf(p.w, "  warning %s: %s\n", w.Field, w.Message)
-			}
+			pageDetails(p.w, r)
 		}
 	}
 }
@@ -191,15 +152,8 @@ func (p *backfillProgress) summary(res *pipeline.BackfillResult, out string, ela
 	if p.g.Quiet {
 		return
 	}
-	counts := map[string]int{}
-	for _, c := range res.Changes {
-		counts[c.Change]++
-	}
-	written := fmt.Sprintf("wrote %d files to %s", len(res.Written), out)
-	if len(res.Written) == 0 {
-		written = "nothing changed, no file written"
-	}
+	counts := changeCounts(res.Changes)
 	fmt.Fprintf(p.w, "%d snapshots (%d fetched, %d already merged, %d left out), %d talks in the dataset (%d added, %d updated), %d sources failed; %s in %s\n",
 		res.Steps, res.Fetched, res.Resumed, res.Unreadable, res.Talks, counts[normalize.ChangeAdded], counts[normalize.ChangeUpdated],
-		len(res.Failed), written, elapsed.Round(time.Millisecond))
+		len(res.Failed), wrote(res.Written, out), elapsed.Round(time.Millisecond))
 }

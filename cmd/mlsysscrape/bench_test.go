@@ -13,8 +13,8 @@ import (
 func BenchmarkOfflineFetch(b *testing.B) {
 	root := b.TempDir()
 	for i := 0; b.Loop(); i++ {
-		opts := &fetchOptions{globalOptions: &globalOptions{Quiet: true}, Offline: true,
-			Out: filepath.Join(root, strconv.Itoa(i)), Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow}
+		opts := &fetchOptions{globalOptions: &globalOptions{Quiet: true}, Offline: true, crawlOptions: crawlOptions{
+			Out: filepath.Join(root, strconv.Itoa(i)), Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow}}
 		if err := runFetch(context.Background(), opts, streams{Out: io.Discard, Err: io.Discard}); err != nil {
 			b.Fatal(err)
 		}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
@@ -26,12 +24,7 @@ The first line of the summary fits a commit subject; --json prints the
 changes for programs.`,
 		Example: `  mlsysscrape diff snapshots/2025-10-01 data
   git show HEAD~1:data/talks.json > /tmp/old.json && mlsysscrape diff /tmp/old.json data --json`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return usageError{fmt.Errorf("diff takes OLD and NEW, got %d arguments", len(args))}
-			}
-			return nil
-		},
+		Args: exactArgs(2, "OLD and NEW"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
 			return runDiff(opts, io)

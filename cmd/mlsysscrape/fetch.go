@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,23 +22,10 @@ import (
 // fetchOptions are the flags of `mlsysscrape fetch`.
 type fetchOptions struct {
 	*globalOptions
-	Sources      []string
-	URLs         []string
-	Offline      bool
-	Out          string
-	Changes      string // file for the run's change summary; "-" is stdout
-	Formats      []string
-	CSVSafe      bool
-	AllowShrink  bool
-	IgnoreRobots bool
-	Delay        time.Duration
-	Timeout      time.Duration
-	Net          netOptions
-
-	// Transport replaces the network in tests; nil means the real one
-	// (or the fixtures with --offline).
-	Transport http.RoundTripper
-	Now       func() time.Time
+	crawlOptions
+	Offline     bool
+	Changes     string
+	AllowShrink bool
 }
 
 // netOptions are the limits of live requests, shared by fetch and backfill.
@@ -103,41 +89,21 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 			return runFetch(cmd.Context(), opts, io)
 		},
 	}
+	opts.crawlOptions.register(cmd)
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.Sources, "source", nil, "read only this default source (repeatable): "+strings.Join(scrape.SourceNames(), ", "))
-	f.StringArrayVar(&opts.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
 	f.BoolVar(&opts.Offline, "offline", false, "read the bundled copies of the pages instead of the network")
-	f.StringVarP(&opts.Out, "out", "o", "data", "dataset folder")
 	f.StringVar(&opts.Changes, "changes", "", "write a summary of what the run changed to this file (- for stdout)")
-	f.StringSliceVar(&opts.Formats, "format", export.Formats, "files to write: "+strings.Join(export.Formats, ", ")+" (manifest.json always)")
-	f.BoolVar(&opts.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
 	f.BoolVar(&opts.AllowShrink, "allow-shrink", false, "merge a source even if it lists under half the talks its last reading found")
-	f.BoolVar(&opts.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
-	f.DurationVar(&opts.Delay, "delay", time.Second, "pause between two requests to one host")
-	f.DurationVar(&opts.Timeout, "timeout", time.Minute, "time allowed for one whole request")
-	opts.Net.register(cmd)
 	return cmd
 }
 
 func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
-	sources, err := pickSources(opts.Sources, opts.URLs)
+	sources, err := opts.sources()
 	if err != nil {
-		return usageError{err}
-	}
-	if err := export.CheckFormats(opts.Formats); err != nil {
-		return usageError{err}
+		return err
 	}
 	progress := newProgress(io.Err, opts.globalOptions)
-	crawler := &scrape.Crawler{
-		Transport:    opts.Transport,
-		Delay:        opts.Delay,
-		Timeout:      opts.Timeout,
-		IgnoreRobots: opts.IgnoreRobots,
-		OnPage:       progress.page,
-	}
-	if crawler.Transport == nil {
-		crawler.Transport = opts.Net.transport()
-	}
+	crawler := opts.crawler(progress.page)
 	if opts.Offline {
 		crawler.Transport, crawler.Delay = fixtures.Transport{}, 0
 	}

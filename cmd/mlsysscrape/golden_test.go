@@ -25,8 +25,8 @@ func offlineFetch(t testing.TB, extra ...string) (dir, stdout, stderr string) {
 	t.Helper()
 	dir = t.TempDir()
 	var out, errOut bytes.Buffer
-	opts := &fetchOptions{globalOptions: &globalOptions{}, Offline: true, Out: dir,
-		Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow}
+	opts := &fetchOptions{globalOptions: &globalOptions{}, Offline: true, crawlOptions: crawlOptions{
+		Out: dir, Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow}}
 	if err := runFetch(context.Background(), opts, streams{Out: &out, Err: &errOut}); err != nil {
 		t.Fatalf("offline fetch: %v\n%s", err, errOut.String())
 	}

@@ -28,12 +28,7 @@ normalization. Use it to debug a page or to write fixtures. "-" reads stdin.`,
 		Example: `  curl -s https://mlsys.stanford.edu/ > page.html
   mlsysscrape parse page.html --url https://mlsys.stanford.edu/
   mlsysscrape parse schedule.html --url http://learningsys.org/sosp19/schedule.html --raw`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageError{fmt.Errorf("parse takes one FILE, got %d arguments", len(args))}
-			}
-			return nil
-		},
+		Args: exactArgs(1, "one FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
 			return runParse(opts, io)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/pipeline"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
@@ -35,12 +36,17 @@ func (p *progress) page(r *scrape.Result, err error) {
 	}
 	fmt.Fprintf(p.w, "%s %s %s %s\n", r.URL, status, what, r.Elapsed.Round(100*time.Microsecond))
 	if p.g.Verbose {
-		for _, s := range r.Skipped {
-			fmt.Fprintf(p.w, "  skipped %q: %s\n", s.Text, s.Reason)
-		}
-		for _, w := range r.Warnings {
-			fmt.Fprintf(p.w, "  warning %s: %s\n", w.Field, w.Message)
-		}
+		pageDetails(p.w, r)
+	}
+}
+
+// pageDetails lists, under a page's line, what it skipped and warned of.
+func pageDetails(w io.Writer, r *scrape.Result) {
+	for _, s := range r.Skipped {
+		fmt.Fprintf(w, "  skipped %q: %s\n", s.Text, s.Reason)
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "  warning %s: %s\n", warn.Field, warn.Message)
 	}
 }
 
@@ -61,14 +67,24 @@ func (p *progress) summary(res *pipeline.FetchResult, out string, elapsed time.D
 	if p.g.Quiet {
 		return
 	}
+	counts := changeCounts(res.Changes)
+	fmt.Fprintf(p.w, "%d pages, %d talks in the dataset (%d added, %d updated, %d no longer listed), %d sources failed; %s in %s\n",
+		p.pages, res.Talks, counts[normalize.ChangeAdded], counts[normalize.ChangeUpdated], counts[normalize.ChangeUnlisted],
+		len(res.Failed), wrote(res.Written, out), elapsed.Round(time.Millisecond))
+}
+
+func changeCounts(changes []normalize.Change) map[string]int {
 	counts := map[string]int{}
-	for _, c := range res.Changes {
+	for _, c := range changes {
 		counts[c.Change]++
 	}
-	written := fmt.Sprintf("wrote %d files to %s", len(res.Written), out)
-	if len(res.Written) == 0 {
-		written = "nothing changed, no file written"
+	return counts
+}
+
+// wrote says what a run wrote, for its summary line.
+func wrote(written []string, out string) string {
+	if len(written) == 0 {
+		return "nothing changed, no file written"
 	}
-	fmt.Fprintf(p.w, "%d pages, %d talks in the dataset (%d added, %d updated, %d no longer listed), %d sources failed; %s in %s\n",
-		p.pages, res.Talks, counts["added"], counts["updated"], counts["unlisted"], len(res.Failed), written, elapsed.Round(time.Millisecond))
+	return fmt.Sprintf("wrote %d files to %s", len(written), out)
 }

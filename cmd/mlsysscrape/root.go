@@ -127,3 +127,13 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	}
 	return nil
 }
+
+// exactArgs accepts n arguments, described by what in the usage error.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError{fmt.Errorf("%s takes %s, got %d arguments", cmd.Name(), what, len(args))}
+		}
+		return nil
+	}
+}

@@ -18,12 +18,7 @@ talk, dates and times valid, and the files matching the manifest (a set
 interrupted mid-write is caught). It lists every problem and exits 1 if
 there is any.`,
 		Example: "  mlsysscrape validate data",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 1 {
-				return usageError{fmt.Errorf("validate takes one DIR, got %d arguments", len(args))}
-			}
-			return nil
-		},
+		Args:    exactArgs(1, "one DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			problems := export.Validate(args[0])
 			for _, p := range problems {

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/scrape"
+)
+
+// crawlOptions are the flags of the commands that crawl and write a
+// dataset (fetch and backfill): which pages, how politely, and where to.
+type crawlOptions struct {
+	Sources      []string
+	URLs         []string
+	Out          string
+	Formats      []string
+	CSVSafe      bool
+	IgnoreRobots bool
+	Delay        time.Duration
+	Timeout      time.Duration
+	Net          netOptions
+
+	// Transport replaces the network in tests; nil means the real one.
+	Transport http.RoundTripper
+	// Now replaces the clock in tests.
+	Now func() time.Time
+}
+
+func (c *crawlOptions) register(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringArrayVar(&c.Sources, "source", nil, "read only this default source (repeatable): "+strings.Join(scrape.SourceNames(), ", "))
+	f.StringArrayVar(&c.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
+	f.StringVarP(&c.Out, "out", "o", "data", "dataset folder")
+	f.StringSliceVar(&c.Formats, "format", export.Formats, "files to write: "+strings.Join(export.Formats, ", ")+" (manifest.json always)")
+	f.BoolVar(&c.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
+	f.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
+	f.DurationVar(&c.Delay, "delay", time.Second, "pause between two requests to one host")
+	f.DurationVar(&c.Timeout, "timeout", time.Minute, "time allowed for one whole request")
+	c.Net.register(cmd)
+}
+
+// sources checks the flags that need no network and returns the sources
+// to crawl. Its errors are usage errors.
+func (c *crawlOptions) sources() ([]scrape.Source, error) {
+	sources, err := pickSources(c.Sources, c.URLs)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if err := export.CheckFormats(c.Formats); err != nil {
+		return nil, usageError{fmt.Errorf("--format: %w", err)}
+	}
+	return sources, nil
+}
+
+// crawler builds the crawler the flags describe.
+func (c *crawlOptions) crawler(onPage func(*scrape.Result, error)) *scrape.Crawler {
+	transport := c.Transport
+	if transport == nil {
+		transport = c.Net.transport()
+	}
+	return &scrape.Crawler{
+		Transport:    transport,
+		Delay:        c.Delay,
+		Timeout:      c.Timeout,
+		IgnoreRobots: c.IgnoreRobots,
+		OnPage:       onPage,
+	}
+}
