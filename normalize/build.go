@@ -195,20 +195,25 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// richerSpeakers keeps the longer list, filling its empty affiliations and
-// roles from the other list where the names agree.
+// richerSpeakers keeps the longer list, filling its missing affiliations
+// and roles from the other.
 func richerSpeakers(a, b []Speaker) []Speaker {
 	if len(b) > len(a) {
 		a, b = b, a
 	}
-	out := append([]Speaker(nil), a...)
+	return fillSpeakers(a, b)
+}
+
+// fillSpeakers copies speakers, filling a missing affiliation or role from
+// the speaker of the same name in other.
+func fillSpeakers(speakers, other []Speaker) []Speaker {
+	out := append([]Speaker(nil), speakers...)
 	for i := range out {
-		for _, s := range b {
-			if Fold(s.Name) != Fold(out[i].Name) {
-				continue
+		for _, s := range other {
+			if Fold(s.Name) == Fold(out[i].Name) {
+				out[i].Affiliation = firstNonEmpty(out[i].Affiliation, s.Affiliation)
+				out[i].Role = firstNonEmpty(out[i].Role, s.Role)
 			}
-			out[i].Affiliation = fuller(out[i].Affiliation, s.Affiliation)
-			out[i].Role = fuller(out[i].Role, s.Role)
 		}
 	}
 	return out

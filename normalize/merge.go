@@ -252,7 +252,7 @@ func update(old, f Talk, day string) Talk {
 	m.EndTime = Nullable(pick(string(old.EndTime), string(f.EndTime)))
 	m.Title = pick(old.Title, f.Title)
 	if len(f.Speakers) > 0 && (newer || len(old.Speakers) == 0) {
-		m.Speakers = richerSpeakersKeepOrder(f.Speakers, old.Speakers)
+		m.Speakers = fillSpeakers(f.Speakers, old.Speakers)
 	}
 	m.Abstract = pick(old.Abstract, f.Abstract)
 	m.Bio = pick(old.Bio, f.Bio)
@@ -265,21 +265,6 @@ func update(old, f Talk, day string) Talk {
 	m.FirstSeen = Nullable(minDate(string(old.FirstSeen), day))
 	m.LastSeen = Nullable(maxDate(string(old.LastSeen), day))
 	return m
-}
-
-// richerSpeakersKeepOrder takes the fresh list and fills a speaker's
-// missing affiliation or role from the older list.
-func richerSpeakersKeepOrder(fresh, old []Speaker) []Speaker {
-	out := append([]Speaker(nil), fresh...)
-	for i := range out {
-		for _, s := range old {
-			if Fold(s.Name) == Fold(out[i].Name) {
-				out[i].Affiliation = firstNonEmpty(out[i].Affiliation, s.Affiliation)
-				out[i].Role = firstNonEmpty(out[i].Role, s.Role)
-			}
-		}
-	}
-	return out
 }
 
 // ChangedFields lists the contract fields whose values differ between two
