@@ -97,10 +97,7 @@ type BackfillResult struct {
 // failing after retries) loses no work, and the next run skips the
 // snapshots already merged without fetching them.
 func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error) {
-	if err := export.CheckWritable(opt.Out); err != nil {
-		return nil, err
-	}
-	dataset, oldManifest, err := export.ReadDataset(opt.Out)
+	dataset, oldManifest, err := openDataset(opt.Out)
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,9 @@ type SourceError struct {
 
 func (e SourceError) Error() string { return e.Err.Error() }
 
+// Unwrap lets errors.Is see why the source failed.
+func (e SourceError) Unwrap() error { return e.Err }
+
 // ErrPartial is returned when some sources failed and the others were
 // merged and written.
 var ErrPartial = errors.New("some sources failed")
@@ -70,14 +73,11 @@ var ErrPartial = errors.New("some sources failed")
 // opt.Out and writes it. A failed source never empties or shrinks the
 // dataset: its records stay as they were and the manifest says why.
 func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
-	if err := export.CheckWritable(opt.Out); err != nil {
-		return nil, err
-	}
-	now := opt.now()
-	dataset, oldManifest, err := export.ReadDataset(opt.Out)
+	dataset, oldManifest, err := openDataset(opt.Out)
 	if err != nil {
 		return nil, err
 	}
+	now := opt.now()
 	validators, err := readValidators(opt.Out)
 	if err != nil {
 		return nil, err
@@ -167,6 +167,15 @@ func forget(v *scrape.Validators, src scrape.Source, report export.SourceReport)
 	for _, p := range report.Pages {
 		delete(v.Pages, p.URL)
 	}
+}
+
+// openDataset proves that dir can be written, before any network work,
+// and reads the dataset an earlier run left there.
+func openDataset(dir string) ([]normalize.Talk, *export.Manifest, error) {
+	if err := export.CheckWritable(dir); err != nil {
+		return nil, nil, err
+	}
+	return export.ReadDataset(dir)
 }
 
 func errs(failed []SourceError) []error {

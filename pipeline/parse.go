@@ -18,7 +18,13 @@ func Parse(page io.Reader, pageURL string, raw bool, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	r, err := scrape.ExtractPage(body, pageURL)
+	// A saved page keeps its bytes but loses its Content-Type header: its
+	// encoding comes from a BOM or <meta charset>, as in a browser.
+	decoded, err := scrape.DecodeBody(body, "")
+	if err != nil {
+		return fmt.Errorf("%s: %w", pageURL, err)
+	}
+	r, err := scrape.ExtractPage(decoded.Body, pageURL)
 	if err != nil {
 		return err
 	}

@@ -148,3 +148,18 @@ func TestParseUnknownPage(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want a failure naming the page", code, stderr)
 	}
 }
+
+// A page saved in Latin-1 keeps its accents: parse decodes it as the
+// crawler does.
+func TestParseLatin1Page(t *testing.T) {
+	page := "<html><head><meta charset=\"iso-8859-1\"></head><body><header><h1 class=\"site-name\">Seminar</h1></header>" +
+		"<div class=\"talk-list\"><div class=\"talk\"><div class=\"talk-date\">1/21/21</div>" +
+		"<div class=\"talk-presenter\">Christopher R\xe9</div><div><span>Caf\xe9 talk</span></div></div></div></body></html>"
+	code, stdout, stderr := runCLI(t, page, "parse", "-", "--url", "https://example.org/")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, `"name": "Christopher Ré"`) || !strings.Contains(stdout, `"title": "Café talk"`) {
+		t.Errorf("accents lost:\n%s", stdout)
+	}
+}
