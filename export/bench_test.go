@@ -80,13 +80,15 @@ func generateTalks(n int) []normalize.Talk {
 
 const benchTalks = 100_000
 
-func BenchmarkWriteJSON100k(b *testing.B) {
+// benchWriter runs write over the talks, sorted, reporting the bytes it
+// writes in a run.
+func benchWriter(b *testing.B, write func(w io.Writer, talks []normalize.Talk) error) {
 	talks := generateTalks(benchTalks)
 	export.SortTalks(talks)
 	cw := &countingWriter{}
 	cpu := startCPU()
 	for b.Loop() {
-		if err := export.WriteJSON(cw, talks); err != nil {
+		if err := write(cw, talks); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -94,21 +96,15 @@ func BenchmarkWriteJSON100k(b *testing.B) {
 	b.SetBytes(cw.n / int64(b.N))
 }
 
+func BenchmarkWriteJSON100k(b *testing.B) { benchWriter(b, export.WriteJSON) }
+
 func BenchmarkWriteCSV100k(b *testing.B) {
-	talks := generateTalks(benchTalks)
-	export.SortTalks(talks)
-	cw := &countingWriter{}
-	cpu := startCPU()
-	for b.Loop() {
-		if err := export.WriteTalksCSV(cw, talks, export.CSVOptions{}); err != nil {
-			b.Fatal(err)
+	benchWriter(b, func(w io.Writer, talks []normalize.Talk) error {
+		if err := export.WriteTalksCSV(w, talks, export.CSVOptions{}); err != nil {
+			return err
 		}
-		if err := export.WriteSpeakersCSV(cw, talks, export.CSVOptions{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu.report(b)
-	b.SetBytes(cw.n / int64(b.N))
+		return export.WriteSpeakersCSV(w, talks, export.CSVOptions{})
+	})
 }
 
 // BenchmarkWriteSQLite100k writes a first run's database: every talk is

@@ -2,13 +2,11 @@ package export_test
 
 import (
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
@@ -17,20 +15,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // golden compares got with testdata/name, or rewrites that file with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", name, diff)
-	}
+	fixturetest.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 // Source pages of the sample talks.

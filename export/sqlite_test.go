@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
@@ -25,40 +26,6 @@ func openSQLite(t *testing.T, path string) *sql.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
-}
-
-// query returns the rows of q as strings, NULL as "NULL".
-func query(t *testing.T, db *sql.DB, q string, args ...any) [][]string {
-	t.Helper()
-	rows, err := db.Query(q, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out [][]string
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		row := make([]string, len(cols))
-		for i, v := range vals {
-			row[i] = v.String
-			if !v.Valid {
-				row[i] = "NULL"
-			}
-		}
-		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func writeSampleSQLite(t *testing.T) (string, *sql.DB) {
@@ -120,7 +87,7 @@ func TestWriteSQLiteTables(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, query(t, db, tc.query, tc.args...)); diff != "" {
+			if diff := cmp.Diff(tc.want, fixturetest.QueryRows(t, db, tc.query, tc.args...)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -130,7 +97,7 @@ func TestWriteSQLiteTables(t *testing.T) {
 // A version row holds the record exactly as talks.json has it.
 func TestWriteSQLiteVersionRecord(t *testing.T) {
 	_, db := writeSampleSQLite(t)
-	got := query(t, db, `SELECT record FROM talk_versions WHERE id = 'mlsys-2023-01-11-tri-dao'`)
+	got := fixturetest.QueryRows(t, db, `SELECT record FROM talk_versions WHERE id = 'mlsys-2023-01-11-tri-dao'`)
 	talks, err := export.ReadJSON(strings.NewReader("[" + got[0][0] + "]"))
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +137,7 @@ func TestWriteSQLiteKeepsHistory(t *testing.T) {
 	}
 
 	db := openSQLite(t, path)
-	got := query(t, db, `SELECT run_at, id, change, fields FROM changes WHERE run_at > '2025-11-21T08:00:00Z' ORDER BY rowid`)
+	got := fixturetest.QueryRows(t, db, `SELECT run_at, id, change, fields FROM changes WHERE run_at > '2025-11-21T08:00:00Z' ORDER BY rowid`)
 	want := [][]string{
 		{"2025-11-28T08:00:00Z", "sosp17-joseph-gonzalez", "updated", "title,abstract"},
 		{"2025-11-28T08:00:00Z", "sosp19-aligraph", "unlisted", ""},
@@ -178,7 +145,7 @@ func TestWriteSQLiteKeepsHistory(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("new changes (-want +got):\n%s", diff)
 	}
-	got = query(t, db, `SELECT fetched_at, changed_fields, json_extract(record, '$.title') FROM talk_versions WHERE id = 'sosp17-joseph-gonzalez' ORDER BY rowid`)
+	got = fixturetest.QueryRows(t, db, `SELECT fetched_at, changed_fields, json_extract(record, '$.title') FROM talk_versions WHERE id = 'sosp17-joseph-gonzalez' ORDER BY rowid`)
 	want = [][]string{
 		{"2025-11-21T08:00:00Z", "*", ""},
 		{"2025-11-28T08:00:00Z", "title,abstract", "RISE Lab overview"},
@@ -186,7 +153,7 @@ func TestWriteSQLiteKeepsHistory(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("versions (-want +got):\n%s", diff)
 	}
-	got = query(t, db, `SELECT (SELECT count(*) FROM changes), (SELECT count(*) FROM talk_versions), (SELECT count(*) FROM talks)`)
+	got = fixturetest.QueryRows(t, db, `SELECT (SELECT count(*) FROM changes), (SELECT count(*) FROM talk_versions), (SELECT count(*) FROM talks)`)
 	if diff := cmp.Diff([][]string{{"9", "8", "7"}}, got); diff != "" {
 		t.Errorf("counts of changes, versions, talks (-want +got):\n%s", diff)
 	}
@@ -267,7 +234,7 @@ func TestWriteSQLiteFullTextIndex(t *testing.T) {
 	if _, err := db.Exec(`INSERT INTO talks_fts(talks_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
 		t.Fatalf("FTS5 integrity-check: %v", err)
 	}
-	if got := query(t, db, `PRAGMA integrity_check`); got[0][0] != "ok" {
+	if got := fixturetest.QueryRows(t, db, `PRAGMA integrity_check`); got[0][0] != "ok" {
 		t.Fatalf("PRAGMA integrity_check: %v", got)
 	}
 	for _, word := range []string{"kernels", "accelerators", "cirit"} {
@@ -278,7 +245,7 @@ func TestWriteSQLiteFullTextIndex(t *testing.T) {
 				want++
 			}
 		}
-		got := query(t, db, `SELECT count(*) FROM talks_fts WHERE talks_fts MATCH ?`, `"`+word+`"`)
+		got := fixturetest.QueryRows(t, db, `SELECT count(*) FROM talks_fts WHERE talks_fts MATCH ?`, `"`+word+`"`)
 		if got[0][0] != fmt.Sprint(want) {
 			t.Errorf("MATCH %q found %s talks, want %d", word, got[0][0], want)
 		}
@@ -317,7 +284,7 @@ func TestWriteSQLiteOddFolderName(t *testing.T) {
 	if diff := cmp.Diff([]string{"talks.sqlite"}, listDir(t, dir)); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
-	if got := query(t, openSQLite(t, "file:"+url.PathEscape(path)+"?mode=ro"), `SELECT count(*) FROM talk_versions`); got[0][0] != "14" {
+	if got := fixturetest.QueryRows(t, openSQLite(t, "file:"+url.PathEscape(path)+"?mode=ro"), `SELECT count(*) FROM talk_versions`); got[0][0] != "14" {
 		t.Errorf("talk_versions has %s rows, want 14", got[0][0])
 	}
 }

@@ -8,12 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
@@ -126,32 +126,6 @@ func TestWriteSet(t *testing.T) {
 	}
 }
 
-// setMtimes sets every file's modification time to one in the past, so a
-// rewrite shows.
-func setMtimes(t *testing.T, dir string) time.Time {
-	t.Helper()
-	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, name := range listDir(t, dir) {
-		if err := os.Chtimes(filepath.Join(dir, name), old, old); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return old
-}
-
-func mtimes(t *testing.T, dir string) map[string]time.Time {
-	t.Helper()
-	m := map[string]time.Time{}
-	for _, name := range listDir(t, dir) {
-		info, err := os.Stat(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m[name] = info.ModTime().UTC()
-	}
-	return m
-}
-
 // A later run over unchanged pages: new run times, no changes.
 func rerun(d *export.Dataset) *export.Dataset {
 	m := sampleManifest()
@@ -164,24 +138,28 @@ func rerun(d *export.Dataset) *export.Dataset {
 	return &export.Dataset{Talks: d.Talks, Manifest: m, RunAt: "2025-11-28T08:00:00Z"}
 }
 
+// writtenSample writes the sample dataset to a new folder, and returns the
+// folder with a later run over its talks, in sampleTalks order, for the
+// test to edit.
+func writtenSample(t *testing.T) (dir string, next *export.Dataset) {
+	t.Helper()
+	dir = t.TempDir()
+	write(t, dir, sampleDataset())
+	next = rerun(sampleDataset())
+	next.Talks = sampleTalks()
+	return dir, next
+}
+
 func TestWriteUnchangedTouchesNothing(t *testing.T) {
 	dir := t.TempDir()
 	first := sampleDataset()
 	write(t, dir, first)
-	before, _ := os.ReadFile(filepath.Join(dir, export.ManifestJSON))
-	setMtimes(t, dir)
-	want := mtimes(t, dir)
+	before := fixturetest.SettleFolder(t, dir)
 
 	if got := write(t, dir, rerun(first)); got != nil {
 		t.Errorf("second Write wrote %v, want nothing", got)
 	}
-	if diff := cmp.Diff(want, mtimes(t, dir)); diff != "" {
-		t.Errorf("modification times (-before +after):\n%s", diff)
-	}
-	after, _ := os.ReadFile(filepath.Join(dir, export.ManifestJSON))
-	if string(before) != string(after) {
-		t.Errorf("manifest.json changed:\n%s", cmp.Diff(string(before), string(after)))
-	}
+	fixturetest.AssertUntouched(t, dir, before)
 }
 
 // A failed source changes no data file, but the run must still say so in
@@ -202,11 +180,7 @@ func TestWriteReportRunRewritesOnlyTheManifest(t *testing.T) {
 }
 
 func TestWriteRewritesWhatChanged(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, sampleDataset())
-
-	next := rerun(sampleDataset())
-	next.Talks = sampleTalks()
+	dir, next := writtenSample(t)
 	next.Talks[6].Title = "RISE Lab overview" // sosp17-joseph-gonzalez, untitled until now
 	next.Changes = []normalize.Change{{ID: next.Talks[6].ID, Change: normalize.ChangeUpdated, Fields: []string{"title"}, Title: "RISE Lab overview"}}
 	got := write(t, dir, next)
@@ -219,7 +193,7 @@ func TestWriteRewritesWhatChanged(t *testing.T) {
 		t.Errorf("manifest generated_at = %s, want the second run's", m.GeneratedAt)
 	}
 	db := openSQLite(t, filepath.Join(dir, export.TalksSQLite))
-	if got := query(t, db, `SELECT count(*), max(fetched_at) FROM talk_versions`); !slices.Equal(got[0], []string{"8", "2025-11-28T08:00:00Z"}) {
+	if got := fixturetest.QueryRows(t, db, `SELECT count(*), max(fetched_at) FROM talk_versions`); !slices.Equal(got[0], []string{"8", "2025-11-28T08:00:00Z"}) {
 		t.Errorf("talk_versions count, latest = %v, want 8, the second run", got[0])
 	}
 	if problems := export.Validate(dir); problems != nil {
@@ -231,10 +205,7 @@ func TestWriteRewritesWhatChanged(t *testing.T) {
 // a change log (the log records listings and edits; talks can differ in
 // other ways, say first_seen filled in by the history work).
 func TestWriteRebuildsSQLiteForOtherTalks(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, sampleDataset())
-	next := rerun(sampleDataset())
-	next.Talks = sampleTalks()
+	dir, next := writtenSample(t)
 	next.Talks[0].FirstSeen = "2023-01-05"
 	got := write(t, dir, next)
 	want := []string{"talks.json", "talks.csv", "talks.sqlite", "manifest.json"}
@@ -242,11 +213,11 @@ func TestWriteRebuildsSQLiteForOtherTalks(t *testing.T) {
 		t.Errorf("written (-want +got):\n%s", diff)
 	}
 	db := openSQLite(t, filepath.Join(dir, export.TalksSQLite))
-	if got := query(t, db, `SELECT first_seen FROM talks WHERE id = ?`, next.Talks[0].ID); got[0][0] != "2023-01-05" {
+	if got := fixturetest.QueryRows(t, db, `SELECT first_seen FROM talks WHERE id = ?`, next.Talks[0].ID); got[0][0] != "2023-01-05" {
 		t.Errorf("first_seen in talks.sqlite = %s, want 2023-01-05", got[0][0])
 	}
 	// History is kept all the same.
-	if got := query(t, db, `SELECT count(*) FROM talk_versions`); got[0][0] != "7" {
+	if got := fixturetest.QueryRows(t, db, `SELECT count(*) FROM talk_versions`); got[0][0] != "7" {
 		t.Errorf("talk_versions has %s rows, want the first run's 7", got[0][0])
 	}
 }
@@ -255,11 +226,7 @@ func TestWriteRebuildsSQLiteForOtherTalks(t *testing.T) {
 // Validate sees it, and the next run repairs the set even though the data
 // it writes equals what is on disk.
 func TestWriteRepairsInterruptedSet(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, sampleDataset())
-
-	next := rerun(sampleDataset())
-	next.Talks = sampleTalks()
+	dir, next := writtenSample(t)
 	next.Talks[0].Title = "FlashAttention"
 	// The crashed run renamed talks.json, and nothing else.
 	other := t.TempDir()
@@ -424,10 +391,7 @@ func TestReadDataset(t *testing.T) {
 // talks.sqlite keeps the history: a run asked for JSON only still records
 // its changes there.
 func TestWriteKeepsHistoryWhateverTheFormats(t *testing.T) {
-	dir := t.TempDir()
-	write(t, dir, sampleDataset())
-	next := rerun(sampleDataset())
-	next.Talks = sampleTalks()
+	dir, next := writtenSample(t)
 	next.Talks[5].Title = "Exact attention, IO-aware"
 	next.Changes = []normalize.Change{{ID: next.Talks[5].ID, Change: normalize.ChangeUpdated, Fields: []string{"title"}}}
 	got := write(t, dir, next, export.FormatJSON)
@@ -435,7 +399,7 @@ func TestWriteKeepsHistoryWhateverTheFormats(t *testing.T) {
 		t.Errorf("written (-want +got):\n%s", diff)
 	}
 	db := openSQLite(t, filepath.Join(dir, export.TalksSQLite))
-	if got := query(t, db, `SELECT changed_fields FROM talk_versions WHERE fetched_at = ?`, next.RunAt); !cmp.Equal(got, [][]string{{"title"}}) {
+	if got := fixturetest.QueryRows(t, db, `SELECT changed_fields FROM talk_versions WHERE fetched_at = ?`, next.RunAt); !cmp.Equal(got, [][]string{{"title"}}) {
 		t.Errorf("the JSON-only run's versions = %v, want its title update", got)
 	}
 }

@@ -3,29 +3,26 @@ package pipeline
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	_ "modernc.org/sqlite"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/fixtures"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
@@ -39,15 +36,11 @@ var seminarSource = scrape.Source{Name: "mlsys", Pages: []scrape.SourcePage{{URL
 // snapshots it holds, and the snapshots themselves. A snapshot marked
 // rewritten is served as the archive serves one that ignores id_: the
 // id_ address redirects to the plain one, whose links all point into the
-// archive. Statuses queued in fail are answered before a path is served.
-// Every request is counted by path.
+// archive. The server counts every request by path, and answers the
+// failures queued with FailNext first.
 type fakeArchive struct {
-	srv       *httptest.Server
+	*fixturetest.Server
 	snapshots map[string][]archived // by page URL, oldest first
-
-	mu   sync.Mutex
-	hits map[string]int
-	fail map[string][]int
 }
 
 type archived struct {
@@ -59,30 +52,20 @@ type archived struct {
 var snapshotPath = regexp.MustCompile(`^/web/(\d{14})(id_)?/(https?://.+)$`)
 
 func newFakeArchive(t testing.TB, snapshots map[string][]archived) *fakeArchive {
-	a := &fakeArchive{snapshots: snapshots, hits: map[string]int{}, fail: map[string][]int{}}
-	// A bare handler, not a ServeMux, which would redirect the "//" that
-	// snapshot paths hold.
-	a.srv = httptest.NewServer(http.HandlerFunc(a.serve))
-	t.Cleanup(a.srv.Close)
+	a := &fakeArchive{Server: fixturetest.NewServer(t, nil), snapshots: map[string][]archived{}}
+	a.Handle("/cdx/search/cdx", a.serveCDX)
+	for page, snaps := range snapshots {
+		a.add(page, snaps...)
+	}
 	return a
 }
 
-func (a *fakeArchive) serve(w http.ResponseWriter, r *http.Request) {
-	a.mu.Lock()
-	a.hits[r.URL.Path]++
-	var status int
-	if queued := a.fail[r.URL.Path]; len(queued) > 0 {
-		status, a.fail[r.URL.Path] = queued[0], queued[1:]
-	}
-	a.mu.Unlock()
-	switch {
-	case status != 0:
-		w.Header().Set("Retry-After", "1")
-		http.Error(w, http.StatusText(status), status)
-	case r.URL.Path == "/cdx/search/cdx":
-		a.serveCDX(w, r)
-	default:
-		a.serveSnapshot(w, r)
+// add makes the archive hold snaps of page, besides those it holds.
+func (a *fakeArchive) add(page string, snaps ...archived) {
+	a.snapshots[page] = append(a.snapshots[page], snaps...)
+	for _, s := range snaps {
+		a.Handle("/web/"+s.ts+"id_/"+page, a.serveSnapshot)
+		a.Handle("/web/"+s.ts+"/"+page, a.serveSnapshot)
 	}
 }
 
@@ -140,20 +123,12 @@ func rewriteIntoArchive(page []byte, ts string) []byte {
 	return []byte(strings.ReplaceAll(s, `href="https://`, `href="https://web.archive.org/web/`+ts+`/https://`))
 }
 
-func (a *fakeArchive) count(path string) int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.hits[path]
-}
-
 // snapshotHits counts the requests for snapshots, by timestamp.
 func (a *fakeArchive) snapshotHits() map[string]int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	hits := map[string]int{}
-	for path, n := range a.hits {
-		if m := snapshotPath.FindStringSubmatch(path); m != nil {
-			hits[m[1]] += n
+	for _, r := range a.Requests() {
+		if m := snapshotPath.FindStringSubmatch(r.Path); m != nil {
+			hits[m[1]]++
 		}
 	}
 	return hits
@@ -177,15 +152,18 @@ func seminarArchive(t testing.TB) *fakeArchive {
 	return newFakeArchive(t, map[string][]archived{seminarPage: snaps})
 }
 
+// runDay is the clock of the runs of these tests.
+func runDay() time.Time { return time.Date(2025, 11, 20, 9, 0, 0, 0, time.UTC) }
+
 // backfillOptions reads from a at once: no delay, retries capped at a
 // millisecond, Retry-After included.
 func backfillOptions(a *fakeArchive, out string, sources ...scrape.Source) BackfillOptions {
 	return BackfillOptions{
 		Sources: sources,
 		Crawler: &scrape.Crawler{Transport: scrape.NewTransport(scrape.Limits{RetryBase: time.Millisecond, RetryMaxWait: time.Millisecond})},
-		Archive: a.srv.URL,
+		Archive: a.URL,
 		Out:     out,
-		Now:     func() time.Time { return time.Date(2025, 11, 20, 9, 0, 0, 0, time.UTC) },
+		Now:     runDay,
 	}
 }
 
@@ -198,16 +176,19 @@ func mustBackfill(t testing.TB, opt BackfillOptions) *BackfillResult {
 	return res
 }
 
-func readDataset(t testing.TB, dir string) []normalize.Talk {
+// fetchSeminar fetches the seminar page as bundled into out.
+func fetchSeminar(t testing.TB, out string) {
 	t.Helper()
-	talks, _, err := export.ReadDataset(dir)
+	_, err := Fetch(context.Background(), FetchOptions{
+		Sources: []scrape.Source{seminarSource},
+		Crawler: &scrape.Crawler{Transport: fixtures.Transport{}},
+		Out:     out,
+		Formats: export.Formats,
+		Now:     runDay,
+	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("fetch of the seminar page into %s: %v", out, err)
 	}
-	if len(talks) == 0 {
-		t.Fatalf("%s: no talks", dir)
-	}
-	return talks
 }
 
 // spokenBy returns the records with a speaker of that name.
@@ -241,8 +222,8 @@ type seen struct {
 // it makes, talk by talk.
 func TestBackfillEras(t *testing.T) {
 	a := seminarArchive(t)
-	a.fail["/web/20210601152244id_/"+seminarPage] = []int{http.StatusTooManyRequests}
-	a.fail["/web/20220415071933id_/"+seminarPage] = []int{http.StatusServiceUnavailable}
+	a.FailNext("/web/20210601152244id_/"+seminarPage, http.StatusTooManyRequests)
+	a.FailNext("/web/20220415071933id_/"+seminarPage, http.StatusServiceUnavailable)
 	out := t.TempDir()
 	var steps []BackfillStep
 	opt := backfillOptions(a, out, seminarSource)
@@ -258,7 +239,7 @@ func TestBackfillEras(t *testing.T) {
 	if diff := cmp.Diff(wantHits, a.snapshotHits()); diff != "" {
 		t.Errorf("snapshot requests (-want +got)\n%s", diff)
 	}
-	if n := a.count("/cdx/search/cdx"); n != 1 {
+	if n := a.Count("/cdx/search/cdx"); n != 1 {
 		t.Errorf("%d CDX requests, want 1", n)
 	}
 	if res.Steps != 6 || res.Fetched != 6 || res.Resumed != 0 || res.Unreadable != 0 || len(res.Failed) != 0 {
@@ -381,25 +362,12 @@ func TestBackfillEras(t *testing.T) {
 	}
 }
 
+// historyDates are the days of the runs recorded in talks.sqlite.
 func historyDates(t testing.TB, dir string) []string {
 	t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(dir, export.TalksSQLite))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT DISTINCT run_at FROM changes ORDER BY run_at`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var dates []string
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			t.Fatal(err)
-		}
-		dates = append(dates, d)
+	for _, row := range fixturetest.QueryRows(t, openDB(t, filepath.Join(dir, export.TalksSQLite)), `SELECT DISTINCT run_at FROM changes ORDER BY run_at`) {
+		dates = append(dates, row[0])
 	}
 	return dates
 }
@@ -514,16 +482,7 @@ func TestBackfillThenFetch(t *testing.T) {
 	mustBackfill(t, backfillOptions(seminarArchive(t), out, seminarSource))
 	backfilled := readDataset(t, out)
 
-	_, err := Fetch(context.Background(), FetchOptions{
-		Sources: []scrape.Source{seminarSource},
-		Crawler: &scrape.Crawler{Transport: fixtures.Transport{}},
-		Out:     out,
-		Formats: export.Formats,
-		Now:     func() time.Time { return time.Date(2025, 11, 20, 9, 0, 0, 0, time.UTC) },
-	})
-	if err != nil {
-		t.Fatalf("fetch after the backfill: %v", err)
-	}
+	fetchSeminar(t, out)
 	for _, p := range export.Validate(out) {
 		t.Errorf("validate: %s", p)
 	}
@@ -611,13 +570,15 @@ func TestBackfillWorkshop(t *testing.T) {
 	if res.Steps != 3 || res.Resumed != 1 || res.Fetched != 2 {
 		t.Errorf("resumed run: %d steps, %d resumed, %d fetched; want 3, 1, 2", res.Steps, res.Resumed, res.Fetched)
 	}
-	a.mu.Lock()
-	for path, n := range a.hits {
+	hits := map[string]int{}
+	for _, r := range a.Requests() {
+		hits[r.Path]++
+	}
+	for path, n := range hits {
 		if snapshotPath.MatchString(path) && n != 1 {
 			t.Errorf("%s requested %d times, want 1", path, n)
 		}
 	}
-	a.mu.Unlock()
 	talks := readDataset(t, out)
 	for _, p := range export.Validate(out) {
 		t.Errorf("validate: %s", p)
@@ -653,7 +614,7 @@ func TestBackfillSnapshotErrors(t *testing.T) {
 	a := seminarArchive(t)
 	a.snapshots[seminarPage][1].body = []byte("<html><body><p>Got an HTTP 302 response at crawl time</p></body></html>")
 	third := "/web/" + eraTimestamps[2] + "id_/" + seminarPage
-	a.fail[third] = []int{502, 502, 502, 502}
+	a.FailNext(third, 502, 502, 502, 502)
 	out := t.TempDir()
 	res, err := Backfill(context.Background(), backfillOptions(a, out, seminarSource))
 	if err == nil || !strings.Contains(err.Error(), "every source failed") || !strings.Contains(err.Error(), "HTTP 502") {
@@ -708,16 +669,7 @@ func TestBackfillTimeRange(t *testing.T) {
 // talk they list is matched to the record fetch made of it.
 func TestBackfillAfterFetch(t *testing.T) {
 	out := t.TempDir()
-	_, err := Fetch(context.Background(), FetchOptions{
-		Sources: []scrape.Source{seminarSource},
-		Crawler: &scrape.Crawler{Transport: fixtures.Transport{}},
-		Out:     out,
-		Formats: export.Formats,
-		Now:     func() time.Time { return time.Date(2025, 11, 20, 9, 0, 0, 0, time.UTC) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fetchSeminar(t, out)
 	fetched := readDataset(t, out)
 
 	mustBackfill(t, backfillOptions(seminarArchive(t), out, seminarSource))
@@ -761,8 +713,8 @@ func TestBackfillManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.snapshots[sosp17.Pages[0].URL] = []archived{{ts: "20171020000000", body: talksPage}}
-	a.fail["/web/20171020000000id_/"+sosp17.Pages[0].URL] = []int{502, 502, 502, 502}
+	a.add(sosp17.Pages[0].URL, archived{ts: "20171020000000", body: talksPage})
+	a.FailNext("/web/20171020000000id_/"+sosp17.Pages[0].URL, 502, 502, 502, 502)
 	out := t.TempDir()
 	_, err = Backfill(context.Background(), backfillOptions(a, out, seminarSource, sosp17))
 	if !errors.Is(err, ErrPartial) {

@@ -2,11 +2,8 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,141 +12,40 @@ import (
 	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
-	"github.com/mlsysscrape/mlsysscrape/fixtures"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
-
-// faultyMirror serves the bundled copies of the pages at /HOST/PATH on
-// 127.0.0.1, as a mirror of the real sites would, and lets a test
-// replace any page with a fault.
-type faultyMirror struct {
-	*httptest.Server
-	mu     sync.Mutex
-	hits   int
-	faults map[string]http.HandlerFunc // by path
-}
-
-func newFaultyMirror(t *testing.T) *faultyMirror {
-	m := &faultyMirror{faults: map[string]http.HandlerFunc{}}
-	m.Server = httptest.NewServer(http.HandlerFunc(m.serve))
-	t.Cleanup(m.Close)
-	return m
-}
-
-func (m *faultyMirror) serve(w http.ResponseWriter, r *http.Request) {
-	m.mu.Lock()
-	m.hits++
-	fault := m.faults[r.URL.Path]
-	m.mu.Unlock()
-	if fault != nil {
-		fault(w, r)
-		return
-	}
-	p := strings.TrimPrefix(r.URL.Path, "/")
-	if p == "" || strings.HasSuffix(p, "/") {
-		p += "index.html"
-	}
-	page, err := fs.ReadFile(fixtures.Pages, p)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(page)
-}
-
-// fail makes path answer with fault from now on; a nil fault restores it.
-func (m *faultyMirror) fail(path string, fault http.HandlerFunc) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.faults[path] = fault
-}
-
-func (m *faultyMirror) requests() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.hits
-}
 
 const (
 	mirrorSeminar     = "/mlsys.stanford.edu/"
 	mirrorSosp17Talks = "/learningsys.org/sosp17/talks.html"
 )
 
-func (m *faultyMirror) sources() []scrape.Source {
-	return []scrape.Source{
-		{Name: "mlsys", Pages: []scrape.SourcePage{{URL: m.URL + mirrorSeminar, Extractor: "seminar"}}},
+// fetchMirror fetches the seminar and two pages of the 2017 workshop from
+// site into out on the given day. A failed request is retried once, at
+// once.
+func fetchMirror(ctx context.Context, site *fixtureSite, out, isoDay string) (*FetchResult, error) {
+	opt := site.fetchOptions(out, isoDay)
+	opt.Sources = []scrape.Source{
+		{Name: "mlsys", Pages: []scrape.SourcePage{{URL: site.url(mirrorSeminar), Extractor: "seminar"}}},
 		{Name: "sosp17", Pages: []scrape.SourcePage{
-			{URL: m.URL + mirrorSosp17Talks, Extractor: "workshop-talks"},
-			{URL: m.URL + "/learningsys.org/sosp17/schedule.html", Extractor: "workshop-schedule"},
+			{URL: site.url(mirrorSosp17Talks), Extractor: "workshop-talks"},
+			{URL: site.url("/learningsys.org/sosp17/schedule.html"), Extractor: "workshop-schedule"},
 		}},
 	}
+	opt.Crawler = &scrape.Crawler{Transport: scrape.NewTransport(scrape.Limits{
+		Retries: 1, RetryBase: time.Millisecond, RetryMaxWait: 2 * time.Millisecond,
+	})}
+	return Fetch(ctx, opt)
 }
 
-// fixturePage is a bundled page, for tests that serve it altered.
-func bundledPage(t *testing.T, path string) string {
-	p := strings.TrimPrefix(path, "/")
-	if strings.HasSuffix(p, "/") {
-		p += "index.html"
-	}
-	b, err := fs.ReadFile(fixtures.Pages, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func answerWith(page string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(page)) }
-}
-
-func answerStatus(code int) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) { http.Error(w, http.StatusText(code), code) }
-}
-
-func novemberDay(d int) func() time.Time {
-	return func() time.Time { return time.Date(2026, 11, d, 12, 0, 0, 0, time.UTC) }
-}
-
-func (m *faultyMirror) fetch(ctx context.Context, out string, now func() time.Time) (*FetchResult, error) {
-	return Fetch(ctx, FetchOptions{
-		Sources: m.sources(),
-		Crawler: &scrape.Crawler{Transport: scrape.NewTransport(scrape.Limits{
-			Retries: 1, RetryBase: time.Millisecond, RetryMaxWait: 2 * time.Millisecond,
-		})},
-		Out:         out,
-		Formats:     export.Formats,
-		Now:         now,
-		ToolVersion: "test",
-	})
-}
-
-// records reads talks.json as the bytes of each record, by id.
+// talkRecords reads talks.json as the bytes of each record, by id.
 func talkRecords(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, export.TalksJSON))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var raw []json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range raw {
-		var rec struct {
-			ID         string   `json:"id"`
-			SourceURLs []string `json:"source_urls"`
-		}
-		if err := json.Unmarshal(r, &rec); err != nil {
-			t.Fatal(err)
-		}
-		out[rec.ID] = string(r)
-	}
-	return out
+	return fixturetest.RecordsByID(t, filepath.Join(dir, export.TalksJSON))
 }
 
-// fromSource keeps the records read from pages under prefix.
+// recordsUnder keeps the records read from pages under prefix.
 func recordsUnder(recs map[string]string, prefix string) map[string]string {
 	out := map[string]string{}
 	for id, r := range recs {
@@ -158,20 +54,6 @@ func recordsUnder(recs map[string]string, prefix string) map[string]string {
 		}
 	}
 	return out
-}
-
-func manifestOf(t *testing.T, dir string) *export.Manifest {
-	t.Helper()
-	f, err := os.Open(filepath.Join(dir, export.ManifestJSON))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	m, err := export.ReadManifest(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 func sourceIn(t *testing.T, m *export.Manifest, name string) export.SourceReport {
@@ -185,49 +67,17 @@ func sourceIn(t *testing.T, m *export.Manifest, name string) export.SourceReport
 	return export.SourceReport{}
 }
 
-// snapshot is every file of a folder, for checking that a run left it
-// as it was.
-func folderFiles(t *testing.T, dir string) map[string]string {
+// fetchDay1 starts a site and fetches every source from it into a new
+// folder on day 1.
+func fetchDay1(t *testing.T) (*fixtureSite, string) {
 	t.Helper()
-	files := map[string]string{}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = string(b)
-	}
-	return files
-}
-
-func assertFolderUnchanged(t *testing.T, dir string, before map[string]string) {
-	t.Helper()
-	after := folderFiles(t, dir)
-	for name, b := range before {
-		if after[name] != b {
-			t.Errorf("%s changed", name)
-		}
-	}
-	for name := range after {
-		if _, ok := before[name]; !ok {
-			t.Errorf("%s appeared", name)
-		}
-	}
-}
-
-// firstRun fetches every source into a new folder on day 1.
-func fetchDay1(t *testing.T, m *faultyMirror) string {
-	t.Helper()
+	site := newFixtureSite(t, false)
 	dir := t.TempDir()
-	res, err := m.fetch(context.Background(), dir, novemberDay(1))
+	res, err := fetchMirror(context.Background(), site, dir, "2026-11-01")
 	if err != nil || len(res.Failed) > 0 {
 		t.Fatalf("first run: %v", err)
 	}
-	return dir
+	return site, dir
 }
 
 // When one source fails, the others are merged and written; the failed
@@ -236,36 +86,34 @@ func fetchDay1(t *testing.T, m *faultyMirror) string {
 func TestFaultPartialFailureKeepsFailedSource(t *testing.T) {
 	faults := []struct {
 		name  string
-		fault func(t *testing.T) http.HandlerFunc
+		fault func(site *fixtureSite) http.HandlerFunc
 		want  string // the manifest's error says this
 	}{
-		{"HTTP 500", func(*testing.T) http.HandlerFunc { return answerStatus(500) },
+		{"HTTP 500", func(*fixtureSite) http.HandlerFunc { return fixturetest.Status(500) },
 			"fetch URL: HTTP 500 Internal Server Error"},
-		{"error page with status 200", func(*testing.T) http.HandlerFunc {
-			return answerWith(`<html><head><title>Under maintenance</title></head><body><p>Back soon.</p></body></html>`)
+		{"error page with status 200", func(*fixtureSite) http.HandlerFunc {
+			return fixturetest.Respond(http.StatusOK, `<html><head><title>Under maintenance</title></head><body><p>Back soon.</p></body></html>`)
 		}, `URL: no extractor recognises the page (the page is headed "Under maintenance")`},
-		{"empty 200", func(*testing.T) http.HandlerFunc { return answerWith("") },
+		{"empty 200", func(*fixtureSite) http.HandlerFunc { return fixturetest.Respond(http.StatusOK, "") },
 			"fetch URL: HTTP 200 with an empty body"},
-		{"markup changed", func(t *testing.T) http.HandlerFunc {
-			page := bundledPage(t, mirrorSosp17Talks)
+		{"markup changed", func(site *fixtureSite) http.HandlerFunc {
+			page := string(site.Page(mirrorSosp17Talks))
 			start, end := strings.Index(page, `<section id="main-content">`), strings.Index(page, `</section>`)
-			return answerWith(page[:start] + `<section id="main-content"><h1>Invited Talks</h1><p>To be announced.</p>` + page[end:])
+			return fixturetest.Respond(http.StatusOK, page[:start]+`<section id="main-content"><h1>Invited Talks</h1><p>To be announced.</p>`+page[end:])
 		}, `URL: no extractor recognises the page (the page is headed "AI Systems Workshop at SOSP 2017")`},
 	}
 	for _, tt := range faults {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newFaultyMirror(t)
-			dir := fetchDay1(t, m)
+			m, dir := fetchDay1(t)
 			before := talkRecords(t, dir)
 			sosp17 := recordsUnder(before, m.URL+"/learningsys.org/sosp17/")
 			if len(sosp17) == 0 {
 				t.Fatal("no sosp17 records on day 1")
 			}
 
-			m.fail(mirrorSosp17Talks, tt.fault(t))
-			seminar := bundledPage(t, mirrorSeminar)
-			m.fail(mirrorSeminar, answerWith(strings.Replace(seminar, "Coding Agents", "Coding Agents at Scale", 1)))
-			res, err := m.fetch(context.Background(), dir, novemberDay(8))
+			m.Handle(mirrorSosp17Talks, tt.fault(m))
+			m.Edit(mirrorSeminar, "Coding Agents", "Coding Agents at Scale")
+			res, err := fetchMirror(context.Background(), m, dir, "2026-11-08")
 			if !errors.Is(err, ErrPartial) {
 				t.Fatalf("error = %v, want ErrPartial", err)
 			}
@@ -290,7 +138,7 @@ func TestFaultPartialFailureKeepsFailedSource(t *testing.T) {
 				t.Error("the seminar's change was not merged")
 			}
 
-			man := manifestOf(t, dir)
+			man := readManifest(t, dir)
 			failed := sourceIn(t, man, "sosp17")
 			want := "source sosp17: " + strings.ReplaceAll(tt.want, "URL", m.URL+mirrorSosp17Talks)
 			if failed.Status != "failed" || !strings.Contains(failed.Error, want) {
@@ -318,28 +166,29 @@ func joinedValues(m map[string]string) []string {
 // dataset is never emptied by a broken page, whether its markup half
 // changed or it was cut short.
 func TestFaultShrunkenSourceKeepsData(t *testing.T) {
-	page := bundledPage(t, mirrorSeminar)
-	var renamed strings.Builder // only the first two talk blocks keep their class
-	for i, part := range strings.Split(page, `<div class="talk list-group-item">`) {
-		switch {
-		case i == 0:
-		case i <= 2:
-			renamed.WriteString(`<div class="talk list-group-item">`)
-		default:
-			renamed.WriteString(`<div class="event-card">`)
+	renamed := func(page string) string {
+		var b strings.Builder // only the first two talk blocks keep their class
+		for i, part := range strings.Split(page, `<div class="talk list-group-item">`) {
+			switch {
+			case i == 0:
+			case i <= 2:
+				b.WriteString(`<div class="talk list-group-item">`)
+			default:
+				b.WriteString(`<div class="event-card">`)
+			}
+			b.WriteString(part)
 		}
-		renamed.WriteString(part)
+		return b.String()
 	}
-	for name, broken := range map[string]string{
-		"markup changed": renamed.String(),
-		"cut short":      page[:len(page)/5],
+	for name, breakPage := range map[string]func(string) string{
+		"markup changed": renamed,
+		"cut short":      func(page string) string { return page[:len(page)/5] },
 	} {
 		t.Run(name, func(t *testing.T) {
-			m := newFaultyMirror(t)
-			dir := fetchDay1(t, m)
+			m, dir := fetchDay1(t)
 			before := talkRecords(t, dir)
-			m.fail(mirrorSeminar, answerWith(broken))
-			res, err := m.fetch(context.Background(), dir, novemberDay(8))
+			m.Replace(mirrorSeminar, []byte(breakPage(string(m.Page(mirrorSeminar)))))
+			res, err := fetchMirror(context.Background(), m, dir, "2026-11-08")
 			if !errors.Is(err, ErrPartial) || len(res.Failed) != 1 || res.Failed[0].Source != "mlsys" {
 				t.Fatalf("error = %v, failed %v; want mlsys refused", err, res.Failed)
 			}
@@ -358,12 +207,11 @@ func TestFaultShrunkenSourceKeepsData(t *testing.T) {
 
 // When every source fails nothing is written: the folder stays as it was.
 func TestFaultEverySourceFailed(t *testing.T) {
-	m := newFaultyMirror(t)
-	dir := fetchDay1(t, m)
-	before := folderFiles(t, dir)
-	m.fail(mirrorSeminar, answerStatus(503))
-	m.fail(mirrorSosp17Talks, answerStatus(502))
-	_, err := m.fetch(context.Background(), dir, novemberDay(8))
+	m, dir := fetchDay1(t)
+	before := fixturetest.ReadFolder(t, dir)
+	m.Handle(mirrorSeminar, fixturetest.Status(503))
+	m.Handle(mirrorSosp17Talks, fixturetest.Status(502))
+	_, err := fetchMirror(context.Background(), m, dir, "2026-11-08")
 	if err == nil || errors.Is(err, ErrPartial) || !strings.Contains(err.Error(), "every source failed") {
 		t.Fatalf("error = %v, want every source failed", err)
 	}
@@ -372,34 +220,33 @@ func TestFaultEverySourceFailed(t *testing.T) {
 			t.Errorf("error = %v, want it to say %q", err, want)
 		}
 	}
-	assertFolderUnchanged(t, dir, before)
+	fixturetest.AssertUntouched(t, dir, before)
 }
 
 // An output folder that cannot be written fails the run before any
 // request is made.
 func TestFaultUnwritableOut(t *testing.T) {
-	m := newFaultyMirror(t)
+	m := newFixtureSite(t, false)
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := m.fetch(context.Background(), filepath.Join(file, "data"), novemberDay(1))
+	_, err := fetchMirror(context.Background(), m, filepath.Join(file, "data"), "2026-11-01")
 	if err == nil || !strings.Contains(err.Error(), "output folder") {
 		t.Errorf("error = %v, want the output folder named", err)
 	}
-	if n := m.requests(); n != 0 {
+	if n := len(m.Requests()); n != 0 {
 		t.Errorf("the server got %d requests", n)
 	}
 }
 
 // A cancelled run (Ctrl-C) ends at once and writes nothing.
 func TestFaultCancelled(t *testing.T) {
-	m := newFaultyMirror(t)
-	dir := fetchDay1(t, m)
-	before := folderFiles(t, dir)
+	m, dir := fetchDay1(t)
+	before := fixturetest.ReadFolder(t, dir)
 	reached := make(chan struct{})
 	var once sync.Once
-	m.fail(mirrorSosp17Talks, func(w http.ResponseWriter, r *http.Request) {
+	m.Handle(mirrorSosp17Talks, func(w http.ResponseWriter, r *http.Request) {
 		once.Do(func() { close(reached) })
 		<-r.Context().Done()
 	})
@@ -411,7 +258,7 @@ func TestFaultCancelled(t *testing.T) {
 	done := make(chan error)
 	start := time.Now()
 	go func() {
-		_, err := m.fetch(ctx, dir, novemberDay(8))
+		_, err := fetchMirror(ctx, m, dir, "2026-11-08")
 		done <- err
 	}()
 	select {
@@ -423,5 +270,5 @@ func TestFaultCancelled(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("a cancelled fetch still runs after 30 s")
 	}
-	assertFolderUnchanged(t, dir, before)
+	fixturetest.AssertUntouched(t, dir, before)
 }

@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"context"
-	"database/sql"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	_ "modernc.org/sqlite"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
@@ -54,18 +52,18 @@ func TestFetchHistory(t *testing.T) {
 	copyFile(t, filepath.Join(out, export.TalksJSON), snapshot1)
 
 	// Day 2: the workshop renames a talk.
-	site.edit("/sosp19/talks.html",
+	site.Edit("/learningsys.org/sosp19/talks.html",
 		"Challenges and Progress in Scaling ML Fairness, Alex Beutel</h2>",
 		"Progress in Scaling ML Fairness, Alex Beutel</h2>")
 	fetchDay("2025-10-02")
 	// Day 3: the seminar page drops a talk and corrects a speaker's name.
 	site.removeTalk("Travis Addair (Predibase)")
-	site.edit("/mlsys/index.html", "Deepak Narayanan (Nvidia)", "Deepak Narayanann (Nvidia)")
+	site.Edit("/mlsys.stanford.edu/", "Deepak Narayanan (Nvidia)", "Deepak Narayanann (Nvidia)")
 	day3 := fetchDay("2025-10-03")
 	// Day 4: nothing changed.
 	day4 := fetchDay("2025-10-04")
 	// Day 5: the seminar page is back as it was on day 1.
-	site.replace("/mlsys/index.html", newFixtureSite(t, true).page("/mlsys/index.html"))
+	site.Restore("/mlsys.stanford.edu/")
 	fetchDay("2025-10-05")
 
 	const addair, narayanan = "d4c2b4a0f9949b46", "e0db7bf58b01ce89"
@@ -124,14 +122,14 @@ func TestFetchHistory(t *testing.T) {
 	if diff := cmp.Diff([][]string{
 		{"2025-10-01T12:00:00Z", "*", "Challenges and Progress in Scaling ML Fairness"},
 		{"2025-10-02T12:00:00Z", "title", "Progress in Scaling ML Fairness"},
-	}, rows(t, db, versionsOfATalk, beutel)); diff != "" {
+	}, fixturetest.QueryRows(t, db, versionsOfATalk, beutel)); diff != "" {
 		t.Errorf("versions of %s (-want +got):\n%s", beutel, diff)
 	}
 	if diff := cmp.Diff([][]string{
 		{"2025-10-01T12:00:00Z", "*", "Deepak Narayanan"},
 		{"2025-10-03T12:00:00Z", "speakers", "Deepak Narayanann"},
 		{"2025-10-05T12:00:00Z", "speakers", "Deepak Narayanan"},
-	}, rows(t, db, `SELECT fetched_at, changed_fields, json_extract(record, '$.speakers[0].name')
+	}, fixturetest.QueryRows(t, db, `SELECT fetched_at, changed_fields, json_extract(record, '$.speakers[0].name')
 		FROM talk_versions WHERE id = ? ORDER BY fetched_at`, narayanan)); diff != "" {
 		t.Errorf("versions of %s (-want +got):\n%s", narayanan, diff)
 	}
@@ -141,10 +139,10 @@ func TestFetchHistory(t *testing.T) {
 		{"2025-10-03T12:00:00Z", "unlisted", "1"},
 		{"2025-10-03T12:00:00Z", "updated", "1"},
 		{"2025-10-05T12:00:00Z", "updated", "1"},
-	}, rows(t, db, `SELECT run_at, change, count(*) FROM changes GROUP BY run_at, change ORDER BY run_at, change`)); diff != "" {
+	}, fixturetest.QueryRows(t, db, `SELECT run_at, change, count(*) FROM changes GROUP BY run_at, change ORDER BY run_at, change`)); diff != "" {
 		t.Errorf("changes by run (-want +got):\n%s", diff)
 	}
-	if got := rows(t, db, `SELECT count(*) FROM talk_versions`); got[0][0] != "111" {
+	if got := fixturetest.QueryRows(t, db, `SELECT count(*) FROM talk_versions`); got[0][0] != "111" {
 		t.Errorf("%s talk versions, want 108 first versions and 3 edits", got[0][0])
 	}
 
@@ -183,50 +181,6 @@ func copyFile(t testing.TB, from, to string) {
 	}
 }
 
-func openDB(t testing.TB, path string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// rows runs query and returns its rows as strings.
-func rows(t testing.TB, db *sql.DB, query string, args ...any) [][]string {
-	t.Helper()
-	rs, err := db.QueryContext(context.Background(), query, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rs.Close()
-	cols, err := rs.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out [][]string
-	for rs.Next() {
-		cells := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range cells {
-			ptrs[i] = &cells[i]
-		}
-		if err := rs.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		row := make([]string, len(cols))
-		for i, c := range cells {
-			row[i] = c.String
-		}
-		out = append(out, row)
-	}
-	if err := rs.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // A page that changed without any talk changing is a new version of the
 // page that lists its talks: their last_seen moves to the day, and nothing
 // else. No talk version or change is recorded.
@@ -234,7 +188,7 @@ func TestFetchEditOutsideTheTalksMovesOnlyLastSeen(t *testing.T) {
 	site := newFixtureSite(t, true)
 	out := t.TempDir()
 	mustFetch(t, site, out, "2025-10-01")
-	site.edit("/sosp17/talks.html", `href="stylesheets/print.css"`, `href="stylesheets/print.css?v=2"`)
+	site.Edit("/learningsys.org/sosp17/talks.html", `href="stylesheets/print.css"`, `href="stylesheets/print.css?v=2"`)
 	res := mustFetch(t, site, out, "2025-10-02")
 	if len(res.Changes) != 0 {
 		t.Errorf("changes %v, want none", res.Changes)
@@ -257,7 +211,7 @@ func TestFetchEditOutsideTheTalksMovesOnlyLastSeen(t *testing.T) {
 		}
 	}
 	db := openDB(t, filepath.Join(out, export.TalksSQLite))
-	if got := rows(t, db, `SELECT (SELECT count(*) FROM talk_versions), (SELECT count(*) FROM changes)`); !cmp.Equal(got, [][]string{{"108", "108"}}) {
+	if got := fixturetest.QueryRows(t, db, `SELECT (SELECT count(*) FROM talk_versions), (SELECT count(*) FROM changes)`); !cmp.Equal(got, [][]string{{"108", "108"}}) {
 		t.Errorf("talk_versions, changes rows: %v, want the first run's 108 each", got)
 	}
 }

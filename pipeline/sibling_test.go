@@ -2,17 +2,14 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
@@ -31,50 +29,16 @@ import (
 // read. These tests run the whole fetch on them, starting from the home
 // page as a user would with --url.
 
-// siblingServer serves fixtures/sibling on 127.0.0.1 and logs the paths
-// requested.
-type siblingServer struct {
-	srv *httptest.Server
-	mu  sync.Mutex
-	log []string
+// newSiblingSite serves fixtures/sibling on 127.0.0.1.
+func newSiblingSite(t *testing.T) *fixturetest.Server {
+	return fixturetest.NewServer(t, os.DirFS(filepath.Join("..", "fixtures", "sibling")))
 }
 
-func newSiblingServer(t *testing.T) *siblingServer {
+// fetchSibling fetches the site from its page at startPath, as a user
+// would with --url.
+func fetchSibling(t *testing.T, site *fixturetest.Server, startPath, out string) (*FetchResult, error) {
 	t.Helper()
-	s := &siblingServer{}
-	root, err := os.OpenRoot(filepath.Join("..", "fixtures", "sibling"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { root.Close() })
-	// Served as a static host would, but without http.FileServer's
-	// redirect of .../index.html to .../, so the log shows what the
-	// crawler asked for.
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.log = append(s.log, r.URL.Path)
-		s.mu.Unlock()
-		body, err := root.ReadFile(strings.TrimPrefix(r.URL.Path, "/"))
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(body)
-	}))
-	t.Cleanup(s.srv.Close)
-	return s
-}
-
-func (s *siblingServer) requested() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.log)
-}
-
-func (s *siblingServer) fetch(t *testing.T, startPath, out string) (*FetchResult, error) {
-	t.Helper()
-	src, err := scrape.URLSource(s.srv.URL + startPath)
+	src, err := scrape.URLSource(site.URL + startPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,19 +54,6 @@ func (s *siblingServer) fetch(t *testing.T, startPath, out string) (*FetchResult
 	})
 }
 
-func readSiblingTalks(t *testing.T, dir string) []normalize.Talk {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, export.TalksJSON))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var talks []normalize.Talk
-	if err := json.Unmarshal(b, &talks); err != nil {
-		t.Fatal(err)
-	}
-	return talks
-}
-
 // siblingTalk is what a sibling record must say; fields the test does not
 // pin (ids, abstracts, sources) are left out.
 type siblingTalk struct {
@@ -115,22 +66,22 @@ type siblingTalk struct {
 }
 
 func TestFetchSiblingSite(t *testing.T) {
-	s := newSiblingServer(t)
+	s := newSiblingSite(t)
 	out := t.TempDir()
-	res, err := s.fetch(t, "/neurips18/index.html", out)
+	res, err := fetchSibling(t, s, "/neurips18/index.html", out)
 	if err != nil {
 		t.Fatalf("Fetch: %v", err)
 	}
-	base := s.srv.URL + "/neurips18/"
+	base := s.URL + "/neurips18/"
 
 	// The crawl follows the menu of every page to the pages whose label
 	// says they list talks ("Program", "Invited Speakers", "Papers"), each
 	// once, and nothing else: not the call for papers, the organizers, or
 	// the other year's site.
 	var pages []string
-	for _, p := range s.requested() {
-		if p != "/robots.txt" {
-			pages = append(pages, p)
+	for _, r := range s.Requests() {
+		if r.Path != "/robots.txt" {
+			pages = append(pages, r.Path)
 		}
 	}
 	wantPages := []string{"/neurips18/index.html", "/neurips18/schedule.html", "/neurips18/talks.html", "/neurips18/acceptedpapers.html"}
@@ -138,7 +89,7 @@ func TestFetchSiblingSite(t *testing.T) {
 		t.Errorf("pages requested (-want +got):\n%s", diff)
 	}
 
-	talks := readSiblingTalks(t, out)
+	talks := readDataset(t, out)
 	const event = "ML Systems Workshop at NeurIPS 2018"
 	nowhere := func(name, role string) normalize.Speaker {
 		return normalize.Speaker{Name: name, Affiliation: "University of Nowhere", Role: role}
@@ -343,10 +294,10 @@ func assertNoGarbage(t *testing.T, talks []normalize.Talk) {
 // reads (speakers in <h4>, nothing bold) fails the fetch with an error
 // naming the page, and writes no records.
 func TestFetchSiblingBrokenPage(t *testing.T) {
-	s := newSiblingServer(t)
+	s := newSiblingSite(t)
 	out := t.TempDir()
-	page := s.srv.URL + "/broken/talks.html"
-	res, err := s.fetch(t, "/broken/talks.html", out)
+	page := s.URL + "/broken/talks.html"
+	res, err := fetchSibling(t, s, "/broken/talks.html", out)
 	if err == nil {
 		t.Fatalf("Fetch of %s: no error", page)
 	}
@@ -359,16 +310,8 @@ func TestFetchSiblingBrokenPage(t *testing.T) {
 	if !errors.Is(res.Failed[0].Err, scrape.ErrNoExtractor) {
 		t.Errorf("source error %q: want ErrNoExtractor", res.Failed[0].Err)
 	}
-	entries, err := os.ReadDir(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
-	if slices.Contains(names, export.TalksJSON) {
-		t.Errorf("files written after a failed fetch: %v", names)
+	written := fixturetest.ReadFolder(t, out)
+	if _, ok := written[export.TalksJSON]; ok {
+		t.Errorf("files written after a failed fetch: %v", slices.Sorted(maps.Keys(written)))
 	}
 }

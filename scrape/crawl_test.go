@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 )
 
 // onePage is a seminar page with one talk, enough for a crawl to succeed.
@@ -158,8 +160,8 @@ func TestCancelEndsCrawl(t *testing.T) {
 		name         string
 		robots, page http.HandlerFunc
 	}{
-		{"waiting for a page", http.NotFound, blockUntilGone},
-		{"waiting for robots.txt", blockUntilGone, nil},
+		{"waiting for a page", http.NotFound, fixturetest.Hang},
+		{"waiting for robots.txt", fixturetest.Hang, nil},
 		{"waiting to retry a page", http.NotFound, busy},
 		{"waiting to retry robots.txt", busy, nil},
 	}

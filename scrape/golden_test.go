@@ -1,19 +1,17 @@
 package scrape
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/mlsysscrape/mlsysscrape/fixtures"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in fixtures/golden from the current output")
@@ -94,22 +92,7 @@ func TestGolden(t *testing.T) {
 			}
 			got = append(got, '\n')
 			golden := filepath.Join("..", "fixtures", "golden", "extract", filepath.FromSlash(fp.rel)+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./scrape -run TestGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (-want +got):\n%s", fp.rel, golden, cmp.Diff(string(want), string(got)))
-			}
+			fixturetest.Golden(t, golden, got, *update)
 		})
 	}
 }

@@ -20,6 +20,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 )
 
 // fastRetries are limits whose backoff takes milliseconds, so tests of
@@ -332,41 +334,8 @@ func TestRetryWithinTimeout(t *testing.T) {
 	t.Logf("Retry-After 60, timeout 300ms: gave up after %s", took)
 }
 
-// stuckListener returns the address of a listening socket on 127.0.0.1
-// whose accept queue is full, so that a new connection is never
-// completed: a server that does not answer at all.
-func stuckListener(t *testing.T) string {
-	if runtime.GOOS != "linux" {
-		t.Skip("relies on Linux dropping SYNs to a full accept queue")
-	}
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	// A backlog of 0 holds one connection never accepted; any further
-	// SYN is dropped.
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
-	filler, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { filler.Close() })
-	return addr
-}
-
 func TestConnectTimeout(t *testing.T) {
-	addr := stuckListener(t)
+	addr := fixturetest.StuckAddr(t)
 	rt := NewTransport(Limits{ConnectTimeout: 200 * time.Millisecond, Retries: -1})
 	var err error
 	took := mustEnd(t, 30*time.Second, func() { _, err = get(t, rt, "http://"+addr+"/") })
@@ -376,11 +345,8 @@ func TestConnectTimeout(t *testing.T) {
 	t.Logf("connect timeout 200ms: gave up after %s", took)
 }
 
-// blockUntilGone holds a request open until the client goes away.
-func blockUntilGone(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
-
 func TestHeaderTimeout(t *testing.T) {
-	srv := serve(t, blockUntilGone)
+	srv := serve(t, fixturetest.Hang)
 	rt := NewTransport(Limits{HeaderTimeout: 200 * time.Millisecond, Retries: -1})
 	var err error
 	took := mustEnd(t, 30*time.Second, func() { _, err = get(t, rt, srv.URL) })
@@ -393,19 +359,7 @@ func TestHeaderTimeout(t *testing.T) {
 // A server that trickles its body forever is cut off at the whole-request
 // timeout: neither the connect nor the header timeout covers it.
 func TestTrickleCutAtTimeout(t *testing.T) {
-	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		rc := http.NewResponseController(w)
-		io.WriteString(w, "<html><body>")
-		for {
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(20 * time.Millisecond):
-				io.WriteString(w, ".")
-				rc.Flush()
-			}
-		}
-	})
+	srv := serve(t, fixturetest.Trickle)
 	cr := &Crawler{Transport: NewTransport(fastRetries), Timeout: 500 * time.Millisecond, IgnoreRobots: true}
 	var err error
 	took := mustEnd(t, 30*time.Second, func() {

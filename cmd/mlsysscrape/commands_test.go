@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,14 +11,6 @@ import (
 
 	"github.com/mlsysscrape/mlsysscrape/fixtures"
 )
-
-// runCLI runs one command line with buffers for its I/O.
-func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, streams{In: strings.NewReader(stdin), Out: &out, Err: &errOut})
-	return code, out.String(), errOut.String()
-}
 
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{

@@ -6,85 +6,23 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
-	"io"
-	"io/fs"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
-	"github.com/mlsysscrape/mlsysscrape/fixtures"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 )
 
 // The tests in this file run the whole command, run(ctx, args, streams),
 // against servers on 127.0.0.1 that misbehave, and check the exit status,
 // what it says and what happens to the data: the README's failure-mode
 // table, one test per row.
-
-// hostileSite serves the bundled pages at /HOST/PATH and answers any path
-// with a fault instead when a test says so. It counts every request.
-type hostileSite struct {
-	*httptest.Server
-	mu       sync.Mutex
-	requests []string
-	faults   map[string]http.HandlerFunc
-}
-
-func newHostileSite(t *testing.T) *hostileSite {
-	s := &hostileSite{faults: map[string]http.HandlerFunc{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *hostileSite) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.requests = append(s.requests, r.URL.Path)
-	fault := s.faults[r.URL.Path]
-	s.mu.Unlock()
-	if fault != nil {
-		fault(w, r)
-		return
-	}
-	p := strings.TrimPrefix(r.URL.Path, "/")
-	if p == "" || strings.HasSuffix(p, "/") {
-		p += "index.html"
-	}
-	page, err := fs.ReadFile(fixtures.Pages, p)
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(page)
-}
-
-func (s *hostileSite) set(path string, fault http.HandlerFunc) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[path] = fault
-}
-
-func (s *hostileSite) count(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, p := range s.requests {
-		if p == path || path == "" {
-			n++
-		}
-	}
-	return n
-}
 
 const (
 	hostileSeminar = "/mlsys.stanford.edu/"
@@ -93,108 +31,41 @@ const (
 
 // fetchArgsFor is a fetch of the seminar and the 2017 workshop from the
 // site into out, without pauses or retries unless extra says otherwise.
-func (s *hostileSite) fetchArgsFor(out string, extra ...string) []string {
-	args := []string{"fetch", "--url", s.URL + hostileSeminar, "--url", s.URL + hostileSosp17,
-		"--out", out, "--delay", "0", "--retries", "0"}
-	return append(args, extra...)
-}
-
-func runCtx(ctx context.Context, args ...string) (code int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	code = run(ctx, args, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
-	return code, out.String(), errOut.String()
+func fetchArgsFor(site *fixturetest.Server, out string, extra ...string) []string {
+	return fetchArgs(site, out, []string{hostileSeminar, hostileSosp17}, extra...)
 }
 
 func mustRun(t *testing.T, want int, args ...string) (stdout, stderr string) {
 	t.Helper()
-	code, stdout, stderr := runCtx(context.Background(), args...)
+	code, stdout, stderr := runCLI(t, "", args...)
 	if code != want {
 		t.Fatalf("%q: exit %d, want %d\nstderr: %s", args, code, want, stderr)
 	}
 	return stdout, stderr
 }
 
-func answer(status int, body string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(status)
-		io.WriteString(w, body)
-	}
-}
-
-// errorLine is the line of stderr that says why the command failed.
-func errorLine(stderr string) string {
-	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	return lines[len(lines)-1]
-}
-
-func files(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = b
-	}
-	return out
-}
-
-func assertFilesKept(t *testing.T, dir string, before map[string][]byte) {
-	t.Helper()
-	after := files(t, dir)
-	for name, b := range before {
-		if !bytes.Equal(after[name], b) {
-			t.Errorf("%s changed", name)
-		}
-	}
-	if len(after) != len(before) {
-		t.Errorf("%d files, had %d", len(after), len(before))
-	}
-}
-
 // jsonRecords returns talks.json's records as their bytes, by id.
 func jsonRecords(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, export.TalksJSON))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var raw []json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range raw {
-		var rec struct{ ID string }
-		if err := json.Unmarshal(r, &rec); err != nil {
-			t.Fatal(err)
-		}
-		out[rec.ID] = string(r)
-	}
-	return out
+	return fixturetest.RecordsByID(t, filepath.Join(dir, export.TalksJSON))
 }
 
 // Exit 3: one source fails, the other is merged; the failed source's
 // records stay byte-identical and the manifest records the failure.
 func TestFaultPartialFailure(t *testing.T) {
-	site := newHostileSite(t)
+	site := newSite(t)
 	out := t.TempDir()
-	mustRun(t, exitOK, site.fetchArgsFor(out)...)
+	mustRun(t, exitOK, fetchArgsFor(site, out)...)
 	before := jsonRecords(t, out)
 
-	site.set(hostileSosp17, answer(http.StatusInternalServerError, "boom"))
-	code, _, stderr := runCtx(context.Background(), site.fetchArgsFor(out)...)
+	site.Handle(hostileSosp17, fixturetest.Respond(http.StatusInternalServerError, "boom"))
+	code, _, stderr := runCLI(t, "", fetchArgsFor(site, out)...)
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d\n%s", code, exitPartial, stderr)
 	}
 	want := "mlsysscrape: some sources failed: source " + strings.TrimPrefix(site.URL, "http://") + hostileSosp17 +
 		": fetch " + site.URL + hostileSosp17 + ": HTTP 500 Internal Server Error"
-	if got := errorLine(stderr); got != want {
+	if got := lastLine(stderr); got != want {
 		t.Errorf("last line of stderr:\n got %s\nwant %s", got, want)
 	}
 
@@ -223,57 +94,57 @@ func TestFaultPartialFailure(t *testing.T) {
 	if !strings.Contains(statuses["failed"], "HTTP 500") || statuses["ok"] != "" {
 		t.Errorf("manifest sources: %+v", m.Sources)
 	}
-	if code, stdout, _ := runCtx(context.Background(), "validate", out); code != exitOK {
+	if code, stdout, _ := runCLI(t, "", "validate", out); code != exitOK {
 		t.Errorf("validate after a partial failure: exit %d\n%s", code, stdout)
 	}
 }
 
 // Exit 1: every source fails; no file is written.
 func TestFaultEverySourceFails(t *testing.T) {
-	site := newHostileSite(t)
+	site := newSite(t)
 	out := t.TempDir()
-	mustRun(t, exitOK, site.fetchArgsFor(out)...)
-	before := files(t, out)
-	site.set(hostileSeminar, answer(http.StatusServiceUnavailable, "down"))
-	site.set(hostileSosp17, answer(http.StatusOK, ""))
-	_, stderr := mustRun(t, exitFailure, site.fetchArgsFor(out)...)
-	line := errorLine(stderr)
+	mustRun(t, exitOK, fetchArgsFor(site, out)...)
+	before := fixturetest.ReadFolder(t, out)
+	site.Handle(hostileSeminar, fixturetest.Respond(http.StatusServiceUnavailable, "down"))
+	site.Handle(hostileSosp17, fixturetest.Respond(http.StatusOK, ""))
+	_, stderr := mustRun(t, exitFailure, fetchArgsFor(site, out)...)
+	line := lastLine(stderr)
 	for _, want := range []string{"every source failed", "HTTP 503 Service Unavailable", "HTTP 200 with an empty body"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("stderr %q does not say %q", line, want)
 		}
 	}
-	assertFilesKept(t, out, before)
+	fixturetest.AssertUntouched(t, out, before)
 }
 
 // Exit 2: flags that do not parse fail before any request.
 func TestFaultUsage(t *testing.T) {
-	site := newHostileSite(t)
+	site := newSite(t)
 	for _, flag := range [][]string{
 		{"--timeout", "soon"}, {"--max-body-size", "big"}, {"--connect-timeout", "-"}, {"--retries", "many"},
 	} {
-		code, _, stderr := runCtx(context.Background(), site.fetchArgsFor(t.TempDir(), flag...)...)
+		code, _, stderr := runCLI(t, "", fetchArgsFor(site, t.TempDir(), flag...)...)
 		if code != exitUsage || !strings.Contains(stderr, flag[0]) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d naming the flag", flag, code, stderr, exitUsage)
 		}
 	}
-	if n := site.count(""); n != 0 {
+	if n := len(site.Requests()); n != 0 {
 		t.Errorf("usage errors made %d requests", n)
 	}
 }
 
 // An --out that cannot be written fails at once: no request is made.
 func TestFaultUnwritableOut(t *testing.T) {
-	site := newHostileSite(t)
+	site := newSite(t)
 	file := filepath.Join(t.TempDir(), "a-file")
 	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr := mustRun(t, exitFailure, site.fetchArgsFor(filepath.Join(file, "data"))...)
+	_, stderr := mustRun(t, exitFailure, fetchArgsFor(site, filepath.Join(file, "data"))...)
 	if !strings.Contains(stderr, "output folder") {
 		t.Errorf("stderr %q does not name the output folder", stderr)
 	}
-	if n := site.count(""); n != 0 {
+	if n := len(site.Requests()); n != 0 {
 		t.Errorf("the server got %d requests before the run failed", n)
 	}
 }
@@ -281,19 +152,18 @@ func TestFaultUnwritableOut(t *testing.T) {
 // A crash between the renames of a commit leaves new data files beside
 // the old manifest: validate detects it, and the next fetch repairs it.
 func TestFaultInterruptedCommit(t *testing.T) {
-	site := newHostileSite(t)
+	site := newSite(t)
 	before, after := t.TempDir(), t.TempDir()
-	mustRun(t, exitOK, site.fetchArgsFor(before)...)
-	mustRun(t, exitOK, site.fetchArgsFor(after)...)
-	page, _ := fs.ReadFile(fixtures.Pages, "mlsys.stanford.edu/index.html")
-	site.set(hostileSeminar, answer(http.StatusOK, strings.Replace(string(page), "Coding Agents", "Coding Agents in Production", 1)))
-	mustRun(t, exitOK, site.fetchArgsFor(after)...)
+	mustRun(t, exitOK, fetchArgsFor(site, before)...)
+	mustRun(t, exitOK, fetchArgsFor(site, after)...)
+	site.Edit(hostileSeminar, "Coding Agents", "Coding Agents in Production")
+	mustRun(t, exitOK, fetchArgsFor(site, after)...)
 
 	// The crash: talks.json of the new set was renamed into place, then
 	// the process died before the other files and manifest.json.
 	crashed := t.TempDir()
-	for name, b := range files(t, before) {
-		if err := os.WriteFile(filepath.Join(crashed, name), b, 0o644); err != nil {
+	for name, f := range fixturetest.ReadFolder(t, before) {
+		if err := os.WriteFile(filepath.Join(crashed, name), f.Data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -301,14 +171,14 @@ func TestFaultInterruptedCommit(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(crashed, export.TalksJSON), newJSON, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, _ := runCtx(context.Background(), "validate", crashed)
+	code, stdout, _ := runCLI(t, "", "validate", crashed)
 	if code != exitFailure || !strings.Contains(stdout, "talks.json: ") || !strings.Contains(stdout, "manifest") {
 		t.Errorf("validate on an interrupted set: exit %d\n%s", code, stdout)
 	}
 	t.Logf("validate says:\n%s", stdout)
 
-	mustRun(t, exitOK, site.fetchArgsFor(crashed)...)
-	if code, stdout, _ := runCtx(context.Background(), "validate", crashed); code != exitOK {
+	mustRun(t, exitOK, fetchArgsFor(site, crashed)...)
+	if code, stdout, _ := runCLI(t, "", "validate", crashed); code != exitOK {
 		t.Errorf("validate after the next fetch: exit %d\n%s", code, stdout)
 	}
 }
@@ -335,8 +205,8 @@ const trickyPage = `<!DOCTYPE html><html><head><title>Stanford MLSys Seminar</ti
 // serveTricky serves trickyPage and returns the arguments of a fetch of
 // it into out.
 func serveTricky(t *testing.T) (args func(out string, extra ...string) []string) {
-	site := newHostileSite(t)
-	site.set("/tricky/", answer(http.StatusOK, trickyPage))
+	site := newSite(t)
+	site.Handle("/tricky/", fixturetest.Respond(http.StatusOK, trickyPage))
 	return func(out string, extra ...string) []string {
 		return append([]string{"fetch", "--url", site.URL + "/tricky/", "--out", out, "--delay", "0"}, extra...)
 	}
@@ -440,69 +310,26 @@ func TestFaultTextStaysText(t *testing.T) {
 // Exit 1 with the reason: robots.txt forbids the page, and the page is
 // never requested; --ignore-robots fetches it without reading robots.txt.
 func TestFaultRobots(t *testing.T) {
-	site := newHostileSite(t)
-	site.set("/robots.txt", answer(http.StatusOK, "User-agent: *\nDisallow: /mlsys.stanford.edu/\n"))
+	site := newSite(t)
+	site.Handle("/robots.txt", fixturetest.Respond(http.StatusOK, "User-agent: *\nDisallow: /mlsys.stanford.edu/\n"))
 	args := []string{"fetch", "--url", site.URL + hostileSeminar, "--out", t.TempDir(), "--delay", "0"}
 	_, stderr := mustRun(t, exitFailure, args...)
 	want := site.URL + hostileSeminar + ": robots.txt disallows fetching it (use --ignore-robots for pages you own)"
-	if !strings.Contains(errorLine(stderr), want) {
+	if !strings.Contains(lastLine(stderr), want) {
 		t.Errorf("stderr %q does not say %q", stderr, want)
 	}
-	if n := site.count(hostileSeminar); n != 0 {
+	if n := site.Count(hostileSeminar); n != 0 {
 		t.Errorf("the disallowed page was requested %d times", n)
 	}
 	mustRun(t, exitOK, append(args, "--ignore-robots")...)
-	if n := site.count("/robots.txt"); n != 1 {
+	if n := site.Count("/robots.txt"); n != 1 {
 		t.Errorf("robots.txt read %d times, want once (not with --ignore-robots)", n)
 	}
-}
-
-// stuckAddr is a listening socket on 127.0.0.1 whose accept queue is full,
-// so a connection to it is never completed.
-func stuckAddr(t *testing.T) string {
-	if runtime.GOOS != "linux" {
-		t.Skip("relies on Linux dropping SYNs to a full accept queue")
-	}
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
-	filler, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { filler.Close() })
-	return addr
 }
 
 // Exit 1, never a hang: a server that does not connect, does not answer,
 // or trickles its page forever is given up on at the timeout its flag sets.
 func TestFaultSlowServers(t *testing.T) {
-	blocked := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
-	trickle := func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "<html><body>")
-		for {
-			select {
-			case <-r.Context().Done():
-				return
-			case <-time.After(20 * time.Millisecond):
-				io.WriteString(w, ".")
-				http.NewResponseController(w).Flush()
-			}
-		}
-	}
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc // nil: a server that never accepts
@@ -510,14 +337,14 @@ func TestFaultSlowServers(t *testing.T) {
 		want    string
 	}{
 		{"no connection", nil, "--connect-timeout", "i/o timeout"},
-		{"no answer", blocked, "--header-timeout", "timeout awaiting response headers"},
-		{"trickle", trickle, "--timeout", "no complete response within the request timeout"},
+		{"no answer", fixturetest.Hang, "--header-timeout", "timeout awaiting response headers"},
+		{"trickle", fixturetest.Trickle, "--timeout", "no complete response within the request timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var pageURL string
 			if tt.handler == nil {
-				pageURL = "http://" + stuckAddr(t) + "/"
+				pageURL = "http://" + fixturetest.StuckAddr(t) + "/"
 			} else {
 				srv := httptest.NewServer(tt.handler)
 				defer srv.Close()
@@ -530,7 +357,7 @@ func TestFaultSlowServers(t *testing.T) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				code, _, stderr = runCtx(context.Background(), args...)
+				code, _, stderr = runCLI(t, "", args...)
 			}()
 			select {
 			case <-done:
@@ -547,7 +374,7 @@ func TestFaultSlowServers(t *testing.T) {
 
 // Exit 1: a page over --max-body-size is refused.
 func TestFaultMaxBodySize(t *testing.T) {
-	site := newHostileSite(t)
+	site := newSite(t)
 	args := []string{"fetch", "--url", site.URL + hostileSeminar, "--out", t.TempDir(), "--delay", "0", "--max-body-size", "10000"}
 	_, stderr := mustRun(t, exitFailure, args...)
 	if !strings.Contains(stderr, "response body exceeds the size limit") || !strings.Contains(stderr, "limit 10000") {
@@ -558,13 +385,13 @@ func TestFaultMaxBodySize(t *testing.T) {
 // Exit 1 at once on Ctrl-C: the run stops mid-request and the folder is
 // left as it was.
 func TestFaultInterrupted(t *testing.T) {
-	site := newHostileSite(t)
+	site := newSite(t)
 	out := t.TempDir()
-	mustRun(t, exitOK, site.fetchArgsFor(out)...)
-	before := files(t, out)
+	mustRun(t, exitOK, fetchArgsFor(site, out)...)
+	before := fixturetest.ReadFolder(t, out)
 	reached := make(chan struct{})
 	var once sync.Once
-	site.set(hostileSosp17, func(w http.ResponseWriter, r *http.Request) {
+	site.Handle(hostileSosp17, func(w http.ResponseWriter, r *http.Request) {
 		once.Do(func() { close(reached) })
 		<-r.Context().Done()
 	})
@@ -576,12 +403,12 @@ func TestFaultInterrupted(t *testing.T) {
 		interruptedAt = time.Now()
 		cancel()
 	}()
-	code, _, stderr := runCtx(ctx, site.fetchArgsFor(out, "--delay", "1s")...)
+	code, _, stderr := runCLIContext(ctx, "", fetchArgsFor(site, out, "--delay", "1s")...)
 	took := time.Since(interruptedAt)
 	if code != exitFailure || !strings.Contains(stderr, "context canceled") {
 		t.Errorf("exit %d, stderr %q; want exit 1, interrupted", code, stderr)
 	}
-	assertFilesKept(t, out, before)
+	fixturetest.AssertUntouched(t, out, before)
 	t.Logf("Ctrl-C while a page hung, --delay 1s: exit %d %s after the interrupt", code, took.Round(10*time.Microsecond))
 }
 

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in fixtures/golden/dataset")
@@ -42,20 +42,7 @@ func TestOfflineFetchGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden := filepath.Join("..", "..", "fixtures", "golden", "dataset", name)
-		if *update {
-			if err := os.WriteFile(golden, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test ./cmd/mlsysscrape -run Golden -update)", err)
-		}
-		if diff := cmp.Diff(string(want), string(got)); diff != "" {
-			t.Errorf("%s differs from %s (-want +got):\n%s", name, golden, diff)
-		}
+		fixturetest.Golden(t, filepath.Join("..", "..", "fixtures", "golden", "dataset", name), got, *update)
 	}
 }
 

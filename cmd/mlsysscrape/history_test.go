@@ -1,120 +1,32 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/fixtures"
+	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
-// pageServer serves copies of the fixture pages on 127.0.0.1 as a static
-// host does, with ETag and Last-Modified: the seminar page at /mlsys/, the
-// workshop sites at /sosp17/ and /sosp19/. Tests edit or break pages
-// between runs.
-type pageServer struct {
-	t   *testing.T
-	srv *httptest.Server
-
-	mu      sync.Mutex
-	pages   map[string][]byte
-	version map[string]int // bumped by every edit, for Last-Modified
-	broken  map[string]int // paths answered with this HTTP status
-}
-
-func newPageServer(t *testing.T) *pageServer {
-	t.Helper()
-	s := &pageServer{t: t, pages: map[string][]byte{}, version: map[string]int{}, broken: map[string]int{}}
-	prefixes := map[string]string{"mlsys.stanford.edu": "/mlsys/", "learningsys.org": "/"}
-	err := fs.WalkDir(fixtures.Pages, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		host, rest, _ := strings.Cut(name, "/")
-		if prefix, ok := prefixes[host]; ok {
-			s.pages[prefix+rest], err = fs.ReadFile(fixtures.Pages, name)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.srv = httptest.NewServer(s)
-	t.Cleanup(s.srv.Close)
-	return s
-}
-
-func (s *pageServer) url(path string) string { return s.srv.URL + path }
-
-func (s *pageServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	name := r.URL.Path
-	if strings.HasSuffix(name, "/") {
-		name += "index.html"
-	}
-	s.mu.Lock()
-	body, found := s.pages[name]
-	version, broken := s.version[name], s.broken[name]
-	s.mu.Unlock()
-	switch {
-	case broken != 0:
-		http.Error(w, http.StatusText(broken), broken)
-	case !found:
-		http.NotFound(w, r)
-	default:
-		modified := time.Date(2025, 9, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(version) * 24 * time.Hour)
-		w.Header().Set("ETag", `"`+name+"-"+string(rune('a'+version))+`"`)
-		http.ServeContent(w, r, name, modified, bytes.NewReader(body))
-	}
-}
-
-func (s *pageServer) replace(path string, body []byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pages[path] = body
-	s.version[path]++
-}
-
-func (s *pageServer) edit(path, old, new string) {
-	s.t.Helper()
-	s.mu.Lock()
-	body := s.pages[path]
-	s.mu.Unlock()
-	if bytes.Count(body, []byte(old)) != 1 {
-		s.t.Fatalf("%s: want %q exactly once", path, old)
-	}
-	s.replace(path, bytes.Replace(body, []byte(old), []byte(new), 1))
-}
-
-func (s *pageServer) breakPage(path string, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.broken[path] = status
-}
-
-// fetchArgs is a fetch of the given pages of s into out, fast: no pause
-// between requests, no retries.
-func (s *pageServer) fetchArgs(out string, paths []string, extra ...string) []string {
-	args := []string{"fetch", "--out", out, "--delay", "0", "--retries", "0"}
-	for _, p := range paths {
-		args = append(args, "--url", s.url(p))
-	}
-	return append(args, extra...)
-}
-
 // seminarAndSOSP19 are the pages the fetches of these tests start from;
 // the workshop's other pages are found through its menu.
-var seminarAndSOSP19 = []string{"/mlsys/", "/sosp19/talks.html"}
+var seminarAndSOSP19 = []string{"/mlsys.stanford.edu/", "/learningsys.org/sosp19/talks.html"}
+
+// newSiteWithValidators is a site that sends ETag and Last-Modified, as a
+// static host does.
+func newSiteWithValidators(t *testing.T) *fixturetest.Server {
+	s := newSite(t)
+	s.SendValidators()
+	return s
+}
 
 func readFile(t *testing.T, path string) string {
 	t.Helper()
@@ -123,38 +35,6 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// dataBytes returns the bytes of every file of a dataset folder.
-func dataBytes(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{}
-	for _, e := range entries {
-		files[e.Name()] = readFile(t, filepath.Join(dir, e.Name()))
-	}
-	return files
-}
-
-func assertSameFiles(t *testing.T, dir string, before map[string]string, names ...string) {
-	t.Helper()
-	after := dataBytes(t, dir)
-	if len(names) == 0 {
-		for name := range before {
-			names = append(names, name)
-		}
-		if len(after) != len(before) {
-			t.Errorf("%d files in %s, want the %d of before", len(after), dir, len(before))
-		}
-	}
-	for _, name := range names {
-		if after[name] != before[name] {
-			t.Errorf("%s changed", name)
-		}
-	}
 }
 
 func talksOf(t *testing.T, dir string) map[string]normalize.Talk {
@@ -174,11 +54,11 @@ func talksOf(t *testing.T, dir string) map[string]normalize.Talk {
 // is a commit subject; a run over unchanged pages says so and writes no
 // dataset file.
 func TestFetchChangesFlag(t *testing.T) {
-	s := newPageServer(t)
+	s := newSiteWithValidators(t)
 	out := t.TempDir()
 	changes := filepath.Join(t.TempDir(), "CHANGES.md")
 
-	code, stdout, stderr := runCLI(t, "", s.fetchArgs(out, seminarAndSOSP19, "--changes", changes)...)
+	code, stdout, stderr := runCLI(t, "", fetchArgs(s, out, seminarAndSOSP19, "--changes", changes)...)
 	if code != exitOK || stdout != "" {
 		t.Fatalf("first fetch: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
@@ -186,19 +66,19 @@ func TestFetchChangesFlag(t *testing.T) {
 		t.Errorf("first summary:\n%s", got)
 	}
 
-	before := dataBytes(t, out)
-	code, _, stderr = runCLI(t, "", s.fetchArgs(out, seminarAndSOSP19, "--changes", changes)...)
+	before := fixturetest.ReadFolder(t, out)
+	code, _, stderr = runCLI(t, "", fetchArgs(s, out, seminarAndSOSP19, "--changes", changes)...)
 	if code != exitOK || !strings.Contains(stderr, "nothing changed, no file written") || !strings.Contains(stderr, " 304 not modified ") {
 		t.Errorf("unchanged fetch: exit %d, stderr:\n%s", code, stderr)
 	}
 	if got := readFile(t, changes); got != "talks: 0 added, 0 updated, 0 no longer listed\n" {
 		t.Errorf("unchanged summary: %q", got)
 	}
-	assertSameFiles(t, out, before)
+	fixturetest.AssertUntouched(t, out, before)
 
-	s.edit("/sosp19/talks.html", "Challenges and Progress in Scaling ML Fairness, Alex Beutel</h2>",
+	s.Edit("/learningsys.org/sosp19/talks.html", "Challenges and Progress in Scaling ML Fairness, Alex Beutel</h2>",
 		"Progress in Scaling ML Fairness, Alex Beutel</h2>")
-	code, stdout, stderr = runCLI(t, "", s.fetchArgs(out, seminarAndSOSP19, "--changes", "-")...)
+	code, stdout, stderr = runCLI(t, "", fetchArgs(s, out, seminarAndSOSP19, "--changes", "-")...)
 	want := "talks: 0 added, 1 updated, 0 no longer listed\n\nUpdated:\n" +
 		"- 2019-10-27 AI Systems Workshop at SOSP 2019: Progress in Scaling ML Fairness [b3cd6f5df68ac783] (title)\n"
 	if code != exitOK || stdout != want {
@@ -210,33 +90,33 @@ func TestFetchChangesFlag(t *testing.T) {
 // merged: fetch exits non-zero naming it and the dataset stays as it was,
 // unless --allow-shrink.
 func TestFetchShrinkGuard(t *testing.T) {
-	s := newPageServer(t)
+	s := newSiteWithValidators(t)
 	out := t.TempDir()
-	seminar := []string{"/mlsys/"}
-	if code, _, stderr := runCLI(t, "", s.fetchArgs(out, seminar)...); code != exitOK {
+	seminar := []string{"/mlsys.stanford.edu/"}
+	if code, _, stderr := runCLI(t, "", fetchArgs(s, out, seminar)...); code != exitOK {
 		t.Fatalf("first fetch: exit %d\n%s", code, stderr)
 	}
-	before := dataBytes(t, out)
+	before := fixturetest.ReadFolder(t, out)
 
 	// The page as it was in October 2020, with 4 talks: a bad deploy.
 	old, err := fs.ReadFile(fixtures.Eras, "20201016184512.html")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.replace("/mlsys/index.html", old)
+	s.Replace("/mlsys.stanford.edu/", old)
 	changes := filepath.Join(t.TempDir(), "CHANGES.md")
-	code, _, stderr := runCLI(t, "", s.fetchArgs(out, seminar, "--changes", changes)...)
-	source := strings.TrimPrefix(s.url("/mlsys/"), "http://")
+	code, _, stderr := runCLI(t, "", fetchArgs(s, out, seminar, "--changes", changes)...)
+	source := strings.TrimPrefix(s.URL+"/mlsys.stanford.edu/", "http://")
 	last := lastLine(stderr)
 	if code != exitFailure || !strings.Contains(last, "source "+source+": 4 talks found") || !strings.Contains(last, "--allow-shrink") {
 		t.Errorf("shrunken page: exit %d, last line %q; want exit %d naming %s", code, last, exitFailure, source)
 	}
-	assertSameFiles(t, out, before)
+	fixturetest.AssertUntouched(t, out, before)
 	if _, err := os.Stat(changes); err == nil {
 		t.Errorf("a run that merged nothing wrote %s", changes)
 	}
 
-	code, _, stderr = runCLI(t, "", s.fetchArgs(out, seminar, "--allow-shrink", "--changes", changes)...)
+	code, _, stderr = runCLI(t, "", fetchArgs(s, out, seminar, "--allow-shrink", "--changes", changes)...)
 	if code != exitOK {
 		t.Fatalf("--allow-shrink: exit %d\n%s", code, stderr)
 	}
@@ -251,17 +131,17 @@ func TestFetchShrinkGuard(t *testing.T) {
 // A failing source fails the run visibly (exit 3) and keeps its talks;
 // the other sources are merged.
 func TestFetchFailedSource(t *testing.T) {
-	s := newPageServer(t)
+	s := newSiteWithValidators(t)
 	out := t.TempDir()
-	if code, _, stderr := runCLI(t, "", s.fetchArgs(out, seminarAndSOSP19)...); code != exitOK {
+	if code, _, stderr := runCLI(t, "", fetchArgs(s, out, seminarAndSOSP19)...); code != exitOK {
 		t.Fatalf("first fetch: exit %d\n%s", code, stderr)
 	}
 	before := talksOf(t, out)
 
-	s.breakPage("/sosp19/schedule.html", http.StatusServiceUnavailable)
-	s.edit("/mlsys/index.html", "Training Large Language Models at Scale", "Training LLMs at Scale")
+	s.Handle("/learningsys.org/sosp19/schedule.html", fixturetest.Status(http.StatusServiceUnavailable))
+	s.Edit("/mlsys.stanford.edu/", "Training Large Language Models at Scale", "Training LLMs at Scale")
 	changes := filepath.Join(t.TempDir(), "CHANGES.md")
-	code, _, stderr := runCLI(t, "", s.fetchArgs(out, seminarAndSOSP19, "--changes", changes)...)
+	code, _, stderr := runCLI(t, "", fetchArgs(s, out, seminarAndSOSP19, "--changes", changes)...)
 	last := lastLine(stderr)
 	if code != exitPartial || !strings.Contains(last, "sosp19/talks.html") || !strings.Contains(last, "HTTP 503") {
 		t.Errorf("exit %d, last line %q; want exit %d naming the SOSP 2019 source", code, last, exitPartial)
@@ -280,23 +160,18 @@ func TestFetchFailedSource(t *testing.T) {
 	}
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
-}
-
 // `diff OLD NEW` compares two dataset folders or talks.json files: a
 // summary, or with --json the changes.
 func TestDiffCommand(t *testing.T) {
-	s := newPageServer(t)
+	s := newSiteWithValidators(t)
 	old, cur := t.TempDir(), t.TempDir()
-	pages := []string{"/sosp19/talks.html"}
+	pages := []string{"/learningsys.org/sosp19/talks.html"}
 	for i, dir := range []string{old, cur} {
 		if i == 1 {
-			s.edit("/sosp19/talks.html", "Challenges and Progress in Scaling ML Fairness, Alex Beutel</h2>",
+			s.Edit("/learningsys.org/sosp19/talks.html", "Challenges and Progress in Scaling ML Fairness, Alex Beutel</h2>",
 				"Progress in Scaling ML Fairness, Alex Beutel</h2>")
 		}
-		if code, _, stderr := runCLI(t, "", s.fetchArgs(dir, pages)...); code != exitOK {
+		if code, _, stderr := runCLI(t, "", fetchArgs(s, dir, pages)...); code != exitOK {
 			t.Fatalf("fetch: exit %d\n%s", code, stderr)
 		}
 	}

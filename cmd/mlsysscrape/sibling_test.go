@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -19,20 +17,13 @@ func siblingPage(site, page string) string {
 	return filepath.Join("..", "..", "fixtures", "sibling", site, page)
 }
 
-func runSibling(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, streams{In: strings.NewReader(""), Out: &out, Err: &errOut})
-	return code, out.String(), errOut.String()
-}
-
 // `mlsysscrape parse` reads a speakers page of a sibling site it has no
 // rule for by name: the event comes from the header, "Keynote N:" is
 // taken off titles, a joint talk keeps both speakers, and a heading's
 // speaker keeps the commas of its parenthetical.
 func TestParseSiblingTalks(t *testing.T) {
 	const pageURL = "http://learningsys.org/neurips18/talks.html"
-	code, stdout, stderr := runSibling(t, "parse", siblingPage("neurips18", "talks.html"), "--url", pageURL)
+	code, stdout, stderr := runCLI(t, "", "parse", siblingPage("neurips18", "talks.html"), "--url", pageURL)
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -87,7 +78,7 @@ func TestParseSiblingFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		pageURL := "http://learningsys.org/" + tt.site + "/" + tt.page
-		code, stdout, stderr := runSibling(t, "parse", siblingPage(tt.site, tt.page), "--url", pageURL)
+		code, stdout, stderr := runCLI(t, "", "parse", siblingPage(tt.site, tt.page), "--url", pageURL)
 		if code != exitFailure || stdout != "" {
 			t.Errorf("parse %s: exit %d, stdout %q; want exit %d and no output", pageURL, code, stdout, exitFailure)
 		}
