@@ -38,7 +38,9 @@ func resolveLink(base *url.URL, href string) string {
 			abs = orig.ResolveReference(ref)
 		}
 	}
-	out := abs.String()
+	// url.URL keeps a raw query as written; a browser sends its spaces
+	// escaped, and so does this, lest a link end in invisible white space.
+	out := strings.ReplaceAll(abs.String(), " ", "%20")
 	if strings.Contains(abs.Host, ":") {
 		// url.Parse accepts some authorities ("//::") whose String it
 		// then rejects; such a link names no page.
