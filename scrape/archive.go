@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -158,8 +157,6 @@ func (a *Archive) Fetch(s Snapshot, pageURL string) (*Result, error) {
 // ErrCDX is wrapped by the errors of a CDX answer that does not read.
 var ErrCDX = errors.New("malformed CDX answer")
 
-var fullTimestamp = regexp.MustCompile(`^\d{14}$`)
-
 // ParseCDX reads a CDX API answer in JSON output: an array of rows of
 // strings, the first naming the columns. Columns are found by name, so their
 // order does not matter; timestamp and original are required, statuscode
@@ -199,8 +196,8 @@ func ParseCDX(body []byte) ([]Snapshot, error) {
 			return nil, fmt.Errorf("%w: row %d has %d fields, the header %d", ErrCDX, n+1, len(row), len(rows[0]))
 		}
 		s := Snapshot{Timestamp: field(row, "timestamp"), Original: field(row, "original"), Digest: field(row, "digest")}
-		if !fullTimestamp.MatchString(s.Timestamp) {
-			return nil, fmt.Errorf("%w: row %d: timestamp %q is not YYYYMMDDhhmmss", ErrCDX, n+1, s.Timestamp)
+		if _, err := s.Time(); err != nil {
+			return nil, fmt.Errorf("%w: row %d: %v", ErrCDX, n+1, err)
 		}
 		if u, err := url.Parse(s.Original); err != nil || u.Host == "" {
 			return nil, fmt.Errorf("%w: row %d: original %q is not an absolute URL", ErrCDX, n+1, s.Original)
