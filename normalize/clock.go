@@ -17,8 +17,10 @@ type TimeRange struct{ Start, End string }
 // Workshop schedules write 12-hour times without am/pm ("12:00 - 1:30" is
 // lunch, "1:30 - 2:00" the session after it), sometimes with a dot for the
 // colon ("9.45 - 10:10", "7:30-8.45:"). The reading that makes sense of
-// them is that the day only moves forward: the first time is morning, and
-// a time earlier than the one before it is in the afternoon. An explicit
+// them is that the day only moves forward, from dayStart: a time earlier
+// than the one before it is in the afternoon, and so is a first time
+// before 7 ("1:30 - 2:00" on a schedule that lists only its afternoon
+// talks, its morning's breaks and lunch being no talks). An explicit
 // am/pm (or a 24-hour time such as 13:30) wins over that rule, and a marker
 // on the end of a range ("6:00 - 8:00 pm") also places its start.
 //
@@ -28,7 +30,7 @@ type TimeRange struct{ Start, End string }
 func ScheduleTimes(ranges []string) ([]TimeRange, []error) {
 	times := make([]TimeRange, len(ranges))
 	var errs []error
-	previous := 0 // minutes since midnight of the last time read
+	previous := dayStart // minutes since midnight of the last time read
 	for i, raw := range ranges {
 		start, end, err := parseRange(raw)
 		if err != nil {
@@ -45,6 +47,10 @@ func ScheduleTimes(ranges []string) ([]TimeRange, []error) {
 	}
 	return times, errs
 }
+
+// dayStart is the earliest an unmarked time is read: no workshop day
+// starts before 7 am without saying so.
+const dayStart = 7 * 60
 
 // clock is a time as written: hour and minute, and what the writer said
 // about which half of the day it is in.

@@ -84,6 +84,11 @@ func TestScheduleTimes(t *testing.T) {
 			{"13:30 - 15:00", "13:30", "15:00"},
 			{"9:00 - 10:00", "21:00", "22:00"}, // after 15:00, so evening
 		},
+		"a day listing only its afternoon talks starts after 7 am": {
+			{"1:30 - 2:00", "13:30", "14:00"},
+			{"2:00 - 2:30", "14:00", "14:30"},
+			{"4:00 - 4:30", "16:00", "16:30"},
+		},
 		"first time is morning, unmarked 12 is noon": {
 			{"12:00 - 1:00", "12:00", "13:00"},
 			{"1:00 - 2:00", "13:00", "14:00"},
