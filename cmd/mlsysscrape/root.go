@@ -57,6 +57,9 @@ func run(ctx context.Context, args []string, io streams) int {
 	if err == nil {
 		return exitOK
 	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: %w", err)
+	}
 	fmt.Fprintf(io.Err, "mlsysscrape: %s\n", oneLine(err))
 	var ue usageError
 	switch {
