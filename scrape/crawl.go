@@ -209,9 +209,8 @@ func (f *fetcher) read(resp *colly.Response) (*Result, error) {
 	if status == http.StatusNotModified {
 		return &Result{URL: pageURL, Status: status, NotModified: true, Validator: old}, nil
 	}
-	if status < 200 || status > 299 {
-		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)},
-			fmt.Errorf("fetch %s: HTTP %d %s", pageURL, status, http.StatusText(status))
+	if err := statusError(pageURL, status); err != nil {
+		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)}, err
 	}
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
 		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)},
@@ -242,6 +241,15 @@ func (f *fetcher) read(resp *colly.Response) (*Result, error) {
 	}
 	r.Status, r.Bytes, r.Validator = status, len(resp.Body), val
 	return r, err
+}
+
+// statusError is the error of an answer other than 2xx, naming the URL and
+// the status.
+func statusError(rawURL string, status int) error {
+	if status >= 200 && status <= 299 {
+		return nil
+	}
+	return fmt.Errorf("fetch %s: HTTP %d %s", rawURL, status, http.StatusText(status))
 }
 
 func hostsOf(src Source) map[string]bool {

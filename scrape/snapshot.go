@@ -3,7 +3,6 @@ package scrape
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -68,8 +67,9 @@ func (f *archiveFetcher) get(rawURL string) ([]byte, error) {
 		return nil, err
 	case f.raw == nil:
 		return nil, fmt.Errorf("fetch %s: no response", rawURL)
-	case f.raw.StatusCode < 200 || f.raw.StatusCode > 299:
-		return nil, fmt.Errorf("fetch %s: HTTP %d %s", rawURL, f.raw.StatusCode, http.StatusText(f.raw.StatusCode))
+	}
+	if err := statusError(rawURL, f.raw.StatusCode); err != nil {
+		return nil, err
 	}
 	return f.raw.Body, nil
 }

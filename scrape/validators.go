@@ -70,12 +70,6 @@ func (v *Validators) Record(r *Result) {
 	}
 }
 
-// Unchanged reports whether body is the version last read.
-func (v *Validators) Unchanged(pageURL string, val Validator) bool {
-	old, ok := v.Pages[pageURL]
-	return ok && old.SHA256 == val.SHA256
-}
-
 func validatorOf(h http.Header, body []byte) Validator {
 	sum := sha256.Sum256(body)
 	return Validator{
