@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -14,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -309,6 +311,9 @@ func goAsync[T any](f func() (T, error)) func() (T, error) {
 // openBuild opens the database file being built at path on one connection
 // (ATTACH and the pragmas hold per connection).
 func openBuild(path string) (*sql.DB, error) {
+	if err := registerRowsModule(); err != nil {
+		return nil, err
+	}
 	dsn, err := sqliteURI(path, "rw")
 	if err != nil {
 		return nil, err
@@ -357,25 +362,23 @@ func buildFTS(path string, talks []normalize.Talk) (err error) {
 	if _, err := db.ExecContext(ctx, ftsSchema); err != nil {
 		return err
 	}
-	// FTS5 flushes its in-memory index at every statement that writes
-	// several rows, so the text is first loaded into a staging table (in
-	// memory: temp_store) and then indexed by one statement. With a hash
-	// table large enough for the whole index, FTS5 then writes it once
-	// instead of flushing a segment every megabyte and merging segments as
-	// it goes. Rows get the rowids talks gives them in the real file: 1, 2,
-	// ... in this order, since it starts empty.
-	if _, err := db.ExecContext(ctx, `CREATE TEMP TABLE staging(title, abstract, bio, speakers)`); err != nil {
-		return err
-	}
+	// FTS5 writes its in-memory index out as a new segment at the end of
+	// every statement that writes several rows, so all rows are indexed by
+	// one statement. With a hash table large enough for the whole index,
+	// FTS5 then writes it once instead of flushing a segment every megabyte
+	// and merging segments as it goes. Rows get the rowids talks gives
+	// them: 1, 2, ... in this order.
 	return inTx(ctx, db, func(w *sqliteWriter) {
-		in := w.inserter("staging", []string{"rowid", "title", "abstract", "bio", "speakers"})
-		for i, t := range talks {
-			in.add(i+1, t.Title, t.Abstract, t.Bio, joinSpeakers(t.Speakers, speakerName))
-		}
-		in.flush()
 		w.exec(`INSERT INTO talks_fts(talks_fts, rank) VALUES ('hashsize', ?)`, 256<<20)
-		w.exec(`INSERT INTO talks_fts(rowid, title, abstract, bio, speakers)
-			SELECT rowid, title, abstract, bio, speakers FROM staging`)
+		w.insertRows("talks_fts", &rowSource{
+			columns: []string{"title", "abstract", "bio", "speakers"},
+			len:     len(talks),
+			rowids:  true,
+			row: func(i int, cells []any) {
+				t := talks[i]
+				cells[0], cells[1], cells[2], cells[3] = t.Title, t.Abstract, t.Bio, joinSpeakers(t.Speakers, speakerName)
+			},
+		})
 	})
 }
 
@@ -432,25 +435,48 @@ func (w *sqliteWriter) exec(query string, args ...any) {
 	_, w.err = w.tx.ExecContext(w.ctx, query, args...)
 }
 
+// talks inserts the rows of talks in tables talks and speakers. The
+// rowid of a talk is its position in talks, counting from 1.
 func (w *sqliteWriter) talks(talks []normalize.Talk) {
-	ts := w.inserter("talks", talksCSVHeader)
-	ss := w.inserter("speakers", speakersCSVHeader)
-	cells := make([]string, len(talksCSVHeader))
-	row := make([]any, len(talksCSVHeader))
-	for _, t := range talks {
-		for i, c := range talkRow(cells, t) {
-			row[i] = c
-			if c == "" && nullableColumns[i] {
-				row[i] = nil
+	strs := make([]string, len(talksCSVHeader))
+	w.insertRows("talks", &rowSource{
+		columns: talksCSVHeader,
+		len:     len(talks),
+		rowids:  true,
+		row: func(i int, cells []any) {
+			for col, c := range talkRow(strs, talks[i]) {
+				cells[col] = c
+				if c == "" && nullableColumns[col] {
+					cells[col] = nil
+				}
 			}
-		}
-		ts.add(row...)
-		for i, s := range t.Speakers {
-			ss.add(t.ID, i+1, s.Name, s.Affiliation, s.Role)
+		},
+	})
+	w.insertRows("speakers", speakerRows(talks))
+}
+
+// speakerRows is the rows of table speakers, in the order of its primary
+// key: appending to a b-tree costs less than inserting all over it.
+func speakerRows(talks []normalize.Talk) *rowSource {
+	type speaker struct{ talk, position int }
+	order := make([]speaker, 0, len(talks)*2)
+	for i, t := range talks {
+		for j := range t.Speakers {
+			order = append(order, speaker{i, j})
 		}
 	}
-	ts.flush()
-	ss.flush()
+	slices.SortFunc(order, func(a, b speaker) int {
+		return cmp.Or(strings.Compare(talks[a.talk].ID, talks[b.talk].ID), a.talk-b.talk, a.position-b.position)
+	})
+	return &rowSource{
+		columns: speakersCSVHeader,
+		len:     len(order),
+		row: func(i int, cells []any) {
+			t := talks[order[i].talk]
+			s := t.Speakers[order[i].position]
+			cells[0], cells[1], cells[2], cells[3], cells[4] = t.ID, int64(order[i].position+1), s.Name, s.Affiliation, s.Role
+		},
+	}
 }
 
 // nullableColumns marks the talks.csv columns whose empty cell is null:
@@ -470,34 +496,49 @@ func (w *sqliteWriter) sources(m *Manifest) {
 	if m == nil {
 		return
 	}
-	in := w.inserter("sources", []string{"url", "event", "http_status", "talks_found", "fetched_at"})
+	var pages []PageReport
 	for _, s := range m.Sources {
-		for _, p := range s.Pages {
-			in.add(p.URL, p.Event, p.HTTPStatus, p.TalksFound, p.FetchedAt)
-		}
+		pages = append(pages, s.Pages...)
 	}
-	in.flush()
+	w.insertRows("sources", &rowSource{
+		columns: []string{"url", "event", "http_status", "talks_found", "fetched_at"},
+		len:     len(pages),
+		row: func(i int, cells []any) {
+			p := pages[i]
+			cells[0], cells[1], cells[2], cells[3], cells[4] = p.URL, p.Event, int64(p.HTTPStatus), int64(p.TalksFound), p.FetchedAt
+		},
+	})
 }
 
 // changes appends d's change log: a changes row per change and, for each
 // added or updated talk, a talk_versions row with the record as written.
 func (w *sqliteWriter) changes(d *Dataset, records []string) {
-	cs := w.inserter("changes", []string{"run_at", "id", "change", "fields", "title"})
-	vs := w.inserter("talk_versions", []string{"id", "fetched_at", "changed_fields", "record"})
+	w.insertRows("changes", &rowSource{
+		columns: []string{"run_at", "id", "change", "fields", "title"},
+		len:     len(d.Changes),
+		row: func(i int, cells []any) {
+			c := d.Changes[i]
+			cells[0], cells[1], cells[2], cells[3], cells[4] = d.RunAt, c.ID, c.Change, strings.Join(c.Fields, ","), c.Title
+		},
+	})
+	var versions []normalize.Change
 	for _, c := range d.Changes {
-		fields := strings.Join(c.Fields, ",")
-		cs.add(d.RunAt, c.ID, c.Change, fields, c.Title)
-		if !addsVersion(c) {
-			continue
+		if addsVersion(c) {
+			versions = append(versions, c)
 		}
-		if c.Change == normalize.ChangeAdded {
-			fields = "*"
-		}
-		vs.add(c.ID, d.RunAt, fields, records[0])
-		records = records[1:]
 	}
-	cs.flush()
-	vs.flush()
+	w.insertRows("talk_versions", &rowSource{
+		columns: []string{"id", "fetched_at", "changed_fields", "record"},
+		len:     len(versions),
+		row: func(i int, cells []any) {
+			c := versions[i]
+			fields := strings.Join(c.Fields, ",")
+			if c.Change == normalize.ChangeAdded {
+				fields = "*"
+			}
+			cells[0], cells[1], cells[2], cells[3] = c.ID, d.RunAt, fields, records[i]
+		},
+	})
 }
 
 // addsVersion reports whether c gets a talk_versions row.
@@ -549,64 +590,6 @@ func checkChanges(d *Dataset, talks []normalize.Talk) error {
 		}
 	}
 	return nil
-}
-
-// rowsPerInsert is how many rows one INSERT statement carries. A statement
-// per row spends more time in database/sql and the driver than SQLite
-// spends storing the row; past a few dozen rows the gain flattens.
-const rowsPerInsert = 64
-
-// inserter inserts rows into one table with multi-row INSERT statements,
-// prepared once. Errors land in the sqliteWriter.
-type inserter struct {
-	w     *sqliteWriter
-	table string
-	cols  []string
-	full  *sql.Stmt // for rowsPerInsert rows
-	args  []any
-}
-
-func (w *sqliteWriter) inserter(table string, cols []string) *inserter {
-	return &inserter{w: w, table: table, cols: cols, args: make([]any, 0, len(cols)*rowsPerInsert)}
-}
-
-func (in *inserter) add(row ...any) {
-	in.args = append(in.args, row...)
-	if len(in.args) < len(in.cols)*rowsPerInsert || in.w.err != nil {
-		return
-	}
-	if in.full == nil {
-		in.full, in.w.err = in.w.tx.PrepareContext(in.w.ctx, in.statement(rowsPerInsert))
-		if in.w.err != nil {
-			return
-		}
-	}
-	_, in.w.err = in.full.ExecContext(in.w.ctx, in.args...)
-	in.args = in.args[:0]
-}
-
-// flush inserts the rows left over from the last full statement.
-func (in *inserter) flush() {
-	if in.full != nil {
-		defer in.full.Close()
-	}
-	if len(in.args) > 0 {
-		in.w.exec(in.statement(len(in.args)/len(in.cols)), in.args...)
-	}
-	in.args = in.args[:0]
-}
-
-func (in *inserter) statement(rows int) string {
-	row := "(" + strings.Repeat("?, ", len(in.cols)-1) + "?)"
-	var b strings.Builder
-	fmt.Fprintf(&b, "INSERT INTO %s(%s) VALUES ", in.table, strings.Join(in.cols, ", "))
-	for i := range rows {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
-	}
-	return b.String()
 }
 
 func sha256Hex(b []byte) string {
