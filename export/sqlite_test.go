@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
@@ -286,5 +287,36 @@ func TestWriteSQLiteOddFolderName(t *testing.T) {
 	}
 	if got := fixturetest.QueryRows(t, openSQLite(t, "file:"+url.PathEscape(path)+"?mode=ro"), `SELECT count(*) FROM talk_versions`); got[0][0] != "14" {
 		t.Errorf("talk_versions has %s rows, want 14", got[0][0])
+	}
+}
+
+// Builds running at once each fill their own tables, although the rows
+// reach SQLite through one module registered for the whole process.
+func TestWriteSQLiteConcurrently(t *testing.T) {
+	dir := t.TempDir()
+	datasets := make([]*export.Dataset, 4)
+	for i := range datasets {
+		d := sampleDataset()
+		d.Talks, d.Changes = d.Talks[:i+1], nil
+		datasets[i] = d
+	}
+	errs := make(chan error, len(datasets))
+	for i, d := range datasets {
+		go func() { errs <- export.WriteSQLite(filepath.Join(dir, fmt.Sprint(i)), d) }()
+	}
+	for range datasets {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, d := range datasets {
+		var want [][]string
+		for _, talk := range d.Talks {
+			want = append(want, []string{talk.ID})
+		}
+		got := fixturetest.QueryRows(t, openSQLite(t, filepath.Join(dir, fmt.Sprint(i))), `SELECT id FROM talks`)
+		if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b []string) bool { return a[0] < b[0] })); diff != "" {
+			t.Errorf("file %d: talks (-want +got):\n%s", i, diff)
+		}
 	}
 }
