@@ -201,12 +201,12 @@ func WriteSQLite(path string, d *Dataset) error {
 // database at prev if there is one. digest returns rowsDigest(talks).
 //
 // Tokenizing text for the full-text index costs more than all the rest
-// (1.4 s of 2.3 s of CPU on 100,000 talks), and an SQLite connection uses
-// one core, so the index is built at
-// the same time on a second connection, into a file of its own, and its
-// tables are then copied in. Both connections run the same FTS5 code on
-// the same table definition, so the copied index is the one this
-// connection would have built; tests check it with FTS5's integrity-check.
+// (1.4 s of 2.5 s of CPU on 100,000 talks), and an SQLite connection uses
+// one core, so the index is built at the same time on a second
+// connection, into a file of its own, and its tables are then copied in.
+// Both connections run the same FTS5 code on the same table definition,
+// so the copied index is the one this connection would have built; tests
+// check it with FTS5's integrity-check.
 func buildSQLite(path, prev string, d *Dataset, talks []normalize.Talk, digest func() (string, error)) (err error) {
 	if err := checkChanges(d, talks); err != nil {
 		return err
