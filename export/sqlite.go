@@ -221,7 +221,8 @@ func buildSQLite(path, prev string, d *Dataset, talks []normalize.Talk, digest f
 	ftsBuilt := goAsync(func() (struct{}, error) { return struct{}{}, buildFTS(fts, talks) })
 	defer ftsBuilt() // the file is removed after the build stops using it
 	// Encoded meanwhile too, so that this connection only waits on SQLite.
-	records := goAsync(func() ([]string, error) { return versionRecords(d.Changes, talks) })
+	versions := versionChanges(d.Changes)
+	records := goAsync(func() ([]string, error) { return versionRecords(versions, talks) })
 
 	db, err := openBuild(path)
 	if err != nil {
@@ -249,7 +250,7 @@ func buildSQLite(path, prev string, d *Dataset, talks []normalize.Talk, digest f
 		}
 		var recs []string
 		if recs, w.err = records(); w.err == nil {
-			w.changes(d, recs)
+			w.changes(d, versions, recs)
 		}
 		w.exec(sqliteIndexes)
 	})
@@ -523,8 +524,9 @@ func (w *sqliteWriter) sources(m *Manifest) {
 }
 
 // changes appends d's change log: a changes row per change and, for each
-// added or updated talk, a talk_versions row with the record as written.
-func (w *sqliteWriter) changes(d *Dataset, records []string) {
+// of versions (the changes that add one), a talk_versions row with its
+// record.
+func (w *sqliteWriter) changes(d *Dataset, versions []normalize.Change, records []string) {
 	w.insertRows("changes", &rowSource{
 		columns: []string{"run_at", "id", "change", "fields", "title"},
 		len:     len(d.Changes),
@@ -533,12 +535,6 @@ func (w *sqliteWriter) changes(d *Dataset, records []string) {
 			cells[0], cells[1], cells[2], cells[3], cells[4] = d.RunAt, c.ID, c.Change, strings.Join(c.Fields, ","), c.Title
 		},
 	})
-	var versions []normalize.Change
-	for _, c := range d.Changes {
-		if addsVersion(c) {
-			versions = append(versions, c)
-		}
-	}
 	w.insertRows("talk_versions", &rowSource{
 		columns: []string{"id", "fetched_at", "changed_fields", "record"},
 		len:     len(versions),
@@ -558,22 +554,30 @@ func addsVersion(c normalize.Change) bool {
 	return c.Change == normalize.ChangeAdded || c.Change == normalize.ChangeUpdated
 }
 
-// versionRecords returns the record of the talk of each change that adds
-// a version, in order: compact JSON, as talks.json has it otherwise.
-// checkChanges has made sure that every such talk is in talks.
-func versionRecords(changes []normalize.Change, talks []normalize.Talk) ([]string, error) {
+// versionChanges returns the changes that add a version, in order.
+func versionChanges(changes []normalize.Change) []normalize.Change {
+	var versions []normalize.Change
+	for _, c := range changes {
+		if addsVersion(c) {
+			versions = append(versions, c)
+		}
+	}
+	return versions
+}
+
+// versionRecords returns the record of the talk of each of versions, in
+// order: compact JSON, as talks.json has it otherwise. checkChanges has
+// made sure that every such talk is in talks.
+func versionRecords(versions []normalize.Change, talks []normalize.Talk) ([]string, error) {
 	byID := make(map[string]int, len(talks))
 	for i, t := range talks {
 		byID[t.ID] = i
 	}
-	var records []string
+	records := make([]string, 0, len(versions))
 	var rec bytes.Buffer
 	enc := json.NewEncoder(&rec)
 	enc.SetEscapeHTML(false)
-	for _, c := range changes {
-		if !addsVersion(c) {
-			continue
-		}
+	for _, c := range versions {
 		rec.Reset()
 		if err := enc.Encode(withArrays(talks[byID[c.ID]])); err != nil {
 			return nil, fmt.Errorf("encoding talk %q: %w", c.ID, err)
