@@ -1,10 +1,11 @@
 package export_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +64,8 @@ func generateTalks(n int) []normalize.Talk {
 			t.StartTime, t.EndTime = "11:30", "11:45"
 			t.Session = "Session 2: Contributed Talks"
 		}
-		t.Speakers = []normalize.Speaker{{Name: "Speaker " + text(8), Affiliation: "Stanford University"}}
+		// Names are unique: one speaker on one date is one talk.
+		t.Speakers = []normalize.Speaker{{Name: fmt.Sprintf("Speaker %d %s", i, text(8)), Affiliation: "Stanford University"}}
 		if r.IntN(2) == 0 {
 			t.Speakers = append(t.Speakers, normalize.Speaker{Name: "Speaker " + text(10), Role: "Professor"})
 		}
@@ -107,47 +109,81 @@ func BenchmarkWriteCSV100k(b *testing.B) {
 	})
 }
 
-// BenchmarkWriteSQLite100k writes a first run's database: every talk is
-// new, so each also gets a history row with its full record.
-func BenchmarkWriteSQLite100k(b *testing.B) {
+// BenchmarkCommit100k commits 100,000 talks to the store alone:
+//   - first-run: into a new folder; every talk is new, so each also gets
+//     a history row with its full record;
+//   - one-change: a store holding them, one talk's title edited, the
+//     daily run's case (the row, its index entry and a history row);
+//   - no-changes: the same talks again, which writes nothing.
+func BenchmarkCommit100k(b *testing.B) {
 	talks := generateTalks(benchTalks)
-	changes := make([]normalize.Change, len(talks))
+	added := make([]normalize.Change, len(talks))
 	for i, t := range talks {
-		changes[i] = normalize.Change{ID: t.ID, Change: normalize.ChangeAdded, Title: t.Title}
+		added[i] = normalize.Change{ID: t.ID, Change: normalize.ChangeAdded, Title: t.Title}
 	}
-	for _, bc := range []struct {
-		name    string
-		changes []normalize.Change
-	}{{"first-run", changes}, {"no-changes", nil}} {
-		b.Run(bc.name, func(b *testing.B) {
-			d := &export.Dataset{Talks: talks, Changes: bc.changes, RunAt: "2025-11-21T08:00:00Z"}
+	sqliteOnly := []string{export.FormatSQLite}
+	b.Run("first-run", func(b *testing.B) {
+		cpu := startCPU()
+		for b.Loop() {
+			b.StopTimer()
 			dir := b.TempDir()
-			i := 0
-			cpu := startCPU()
-			for b.Loop() {
-				// A fresh path each time, so no history accumulates.
-				i++
-				if err := export.WriteSQLite(filepath.Join(dir, fmt.Sprintf("talks%d.sqlite", i)), d); err != nil {
-					b.Fatal(err)
-				}
+			b.StartTimer()
+			benchCommit(b, dir, &export.Run{Talks: talks, Changes: added, RunAt: "2025-11-21T08:00:00Z", Formats: sqliteOnly})
+		}
+		cpu.report(b)
+	})
+	dir := b.TempDir()
+	benchCommit(b, dir, &export.Run{Talks: talks, Changes: added, RunAt: "2025-11-21T08:00:00Z", Formats: sqliteOnly})
+	b.Run("one-change", func(b *testing.B) {
+		edited := slices.Clone(talks)
+		i := 0
+		cpu := startCPU()
+		for b.Loop() {
+			i++
+			edited[500].Title = fmt.Sprintf("Edit %d of a title", i)
+			change := []normalize.Change{{ID: edited[500].ID, Change: normalize.ChangeUpdated, Fields: []string{"title"}}}
+			benchCommit(b, dir, &export.Run{Talks: edited, Changes: change, RunAt: "2025-11-22T08:00:00Z", Formats: sqliteOnly})
+		}
+		cpu.report(b)
+	})
+	b.Run("no-changes", func(b *testing.B) {
+		s, err := export.Open(context.Background(), dir, export.OpenOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		same := s.Talks()
+		cpu := startCPU()
+		for b.Loop() {
+			if _, err := s.Commit(context.Background(), &export.Run{Talks: same, Formats: sqliteOnly}); err != nil {
+				b.Fatal(err)
 			}
-			cpu.report(b)
-		})
+		}
+		cpu.report(b)
+	})
+}
+
+func benchCommit(b *testing.B, dir string, run *export.Run) {
+	s, err := export.Open(context.Background(), dir, export.OpenOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Commit(context.Background(), run); err != nil {
+		b.Fatal(err)
 	}
 }
 
-// BenchmarkWrite100k is a whole first run: every format, staged and renamed.
-func BenchmarkWrite100k(b *testing.B) {
+// BenchmarkCommitAllFormats100k is a whole first run: the store and every
+// view, staged and renamed.
+func BenchmarkCommitAllFormats100k(b *testing.B) {
 	talks := generateTalks(benchTalks)
 	cpu := startCPU()
 	for b.Loop() {
 		b.StopTimer()
 		dir := b.TempDir()
 		b.StartTimer()
-		d := &export.Dataset{Talks: talks, Manifest: &export.Manifest{}}
-		if _, err := export.Write(dir, d, []string{"json", "csv", "sqlite"}, export.CSVOptions{}); err != nil {
-			b.Fatal(err)
-		}
+		benchCommit(b, dir, &export.Run{Talks: talks, Manifest: &export.Manifest{}, Formats: []string{"json", "csv", "sqlite"}})
 	}
 	cpu.report(b)
 }

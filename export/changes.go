@@ -19,6 +19,9 @@ func WriteChangeSummary(w io.Writer, changes []normalize.Change) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "talks: %d added, %d updated, %d no longer listed", len(groups[normalize.ChangeAdded]),
 		len(groups[normalize.ChangeUpdated]), len(groups[normalize.ChangeUnlisted]))
+	if n := len(groups[normalize.ChangeMerged]); n > 0 {
+		fmt.Fprintf(&b, ", %d merged", n)
+	}
 	if n := len(groups[normalize.ChangeRemoved]); n > 0 {
 		fmt.Fprintf(&b, ", %d removed", n)
 	}
@@ -27,6 +30,7 @@ func WriteChangeSummary(w io.Writer, changes []normalize.Change) error {
 		{normalize.ChangeAdded, "Added"},
 		{normalize.ChangeUpdated, "Updated"},
 		{normalize.ChangeUnlisted, "No longer listed (kept in the dataset)"},
+		{normalize.ChangeMerged, "Merged (records found to be one talk; their ids lead to it)"},
 		{normalize.ChangeRemoved, "Removed"},
 	} {
 		if len(groups[g.kind]) == 0 {
@@ -51,7 +55,12 @@ func describeChange(c normalize.Change) string {
 		title = "(untitled)"
 	}
 	s := fmt.Sprintf("%s %s: %s [%s]", date, c.Event, title, c.ID)
-	if len(c.Fields) > 0 {
+	if len(c.Merged) > 0 {
+		s += " (was also " + strings.Join(c.Merged, ", ") + ")"
+	}
+	// An unlisted talk's one change is its listed field: the heading
+	// says so.
+	if len(c.Fields) > 0 && c.Change != normalize.ChangeUnlisted {
 		s += " (" + strings.Join(c.Fields, ", ") + ")"
 	}
 	return s

@@ -18,18 +18,8 @@ type CSVOptions struct {
 	Safe bool
 }
 
-// The contract's columns, in order.
-var (
-	talksCSVHeader = []string{
-		"id", "kind", "event", "series", "session", "date", "start_time", "end_time",
-		"title", "speakers", "affiliations", "roles", "abstract", "bio",
-		"video_url", "youtube_id", "video_kind", "slides_url", "source_urls",
-		"first_seen", "last_seen",
-	}
-	speakersCSVHeader = []string{"talk_id", "position", "name", "affiliation", "role"}
-)
-
-// WriteTalksCSV writes talks.csv: one row per talk, in the order given.
+// WriteTalksCSV writes talks.csv: one row per talk, in the order given,
+// its columns derived from the record's fields (see talkColumns).
 // Speakers' names, affiliations and roles are joined by "; " in page order,
 // an empty value keeping its slot, so the n-th affiliation belongs to the
 // n-th speaker; speakers.csv has them unjoined. Null is the empty cell.
@@ -43,48 +33,14 @@ var (
 func WriteTalksCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error {
 	cw := newCSVWriter(w, opt)
 	cw.write(talksCSVHeader)
-	row := make([]string, len(talksCSVHeader))
-	for _, t := range talks {
-		cw.write(talkRow(row, t))
+	row := make([]string, len(talkColumns))
+	for i := range talks {
+		for c, col := range talkColumns {
+			row[c] = col.cell(&talks[i])
+		}
+		cw.write(row)
 	}
 	return cw.close()
-}
-
-// talkRow fills row with t's cells in talksCSVHeader order.
-func talkRow(row []string, t normalize.Talk) []string {
-	return append(row[:0],
-		t.ID, t.Kind, t.Event, t.Series, t.Session,
-		string(t.Date), string(t.StartTime), string(t.EndTime),
-		t.Title,
-		joinSpeakers(t.Speakers, speakerName),
-		joinSpeakers(t.Speakers, speakerAffiliation),
-		joinSpeakers(t.Speakers, speakerRole),
-		t.Abstract, t.Bio,
-		t.VideoURL, t.YouTubeID, t.VideoKind, t.SlidesURL,
-		strings.Join(t.SourceURLs, " "),
-		string(t.FirstSeen), string(t.LastSeen),
-	)
-}
-
-func speakerName(s normalize.Speaker) string        { return s.Name }
-func speakerAffiliation(s normalize.Speaker) string { return s.Affiliation }
-func speakerRole(s normalize.Speaker) string        { return s.Role }
-
-func joinSpeakers(speakers []normalize.Speaker, field func(normalize.Speaker) string) string {
-	switch len(speakers) {
-	case 0:
-		return ""
-	case 1:
-		return field(speakers[0])
-	}
-	var b strings.Builder
-	for i, s := range speakers {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(field(s))
-	}
-	return b.String()
 }
 
 // WriteSpeakersCSV writes speakers.csv: one row per speaker of each talk,
@@ -94,8 +50,12 @@ func WriteSpeakersCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error
 	cw.write(speakersCSVHeader)
 	row := make([]string, len(speakersCSVHeader))
 	for _, t := range talks {
-		for i, s := range t.Speakers {
-			cw.write(append(row[:0], t.ID, strconv.Itoa(i+1), s.Name, s.Affiliation, s.Role))
+		for i := range t.Speakers {
+			row = append(row[:0], t.ID, strconv.Itoa(i+1))
+			for _, f := range normalize.SpeakerFields {
+				row = append(row, f.Get(&t.Speakers[i]))
+			}
+			cw.write(row)
 		}
 	}
 	return cw.close()

@@ -64,7 +64,7 @@ func TestTalksCSVCells(t *testing.T) {
 		"id", "kind", "event", "series", "session", "date", "start_time", "end_time",
 		"title", "speakers", "affiliations", "roles", "abstract", "bio",
 		"video_url", "youtube_id", "video_kind", "slides_url", "source_urls",
-		"first_seen", "last_seen",
+		"first_seen", "last_seen", "previous_ids", "listed",
 	}
 	if diff := cmp.Diff(wantHeader, rows[0]); diff != "" {
 		t.Fatalf("header (-want +got):\n%s", diff)
@@ -189,7 +189,7 @@ func talksCSVHeaderOf(t *testing.T, talks []normalize.Talk, opt export.CSVOption
 }
 
 func TestCSVEmpty(t *testing.T) {
-	if got, want := string(talksCSV(t, nil, export.CSVOptions{})), "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen\n"; got != want {
+	if got, want := string(talksCSV(t, nil, export.CSVOptions{})), "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed\n"; got != want {
 		t.Errorf("talks.csv of no talks = %q, want %q", got, want)
 	}
 	if got, want := string(speakersCSV(t, nil, export.CSVOptions{})), "talk_id,position,name,affiliation,role\n"; got != want {

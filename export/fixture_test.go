@@ -164,13 +164,40 @@ func sampleChanges() []normalize.Change {
 	return cs
 }
 
-func sampleDataset() *export.Dataset {
-	return &export.Dataset{
+// samplePages are the pages a run over the sample read.
+func samplePages() []export.Page {
+	var pages []export.Page
+	for _, src := range sampleManifest().Sources {
+		for _, p := range src.Pages {
+			pages = append(pages, export.Page{URL: p.URL, Source: src.Name, Event: p.Event, HTTPStatus: p.HTTPStatus,
+				TalksFound: p.TalksFound, FetchedAt: p.FetchedAt, ETag: `"v1"`, SHA256: "5ca1ab1e"})
+		}
+	}
+	return pages
+}
+
+// sampleRun is a first run over the sample's pages, in every format.
+func sampleRun() *export.Run {
+	return &export.Run{
 		Talks:    sampleTalks(),
-		Manifest: sampleManifest(),
 		Changes:  sampleChanges(),
 		RunAt:    "2025-11-21T08:00:00Z",
+		Pages:    samplePages(),
+		Manifest: sampleManifest(),
+		Formats:  allFormats,
 	}
+}
+
+// rerun is a later run over unchanged pages: new run times, no changes.
+func rerun() *export.Run {
+	m := sampleManifest()
+	m.GeneratedAt = "2025-11-28T08:00:00Z"
+	for i := range m.Sources {
+		for j := range m.Sources[i].Pages {
+			m.Sources[i].Pages[j].FetchedAt = "2025-11-28T07:59:59Z"
+		}
+	}
+	return &export.Run{Talks: sampleTalks(), Manifest: m, RunAt: "2025-11-28T08:00:00Z", Formats: allFormats}
 }
 
 func sortedSample() []normalize.Talk {

@@ -18,30 +18,25 @@ import (
 //
 // The bytes are those of encoding the whole slice with an indenting
 // json.Encoder, produced with less work: records are encoded one at a time
-// (memory stays flat however many talks there are), compactly, and
-// indented by appendIndented. An indenting Encoder re-validates its own
-// output while indenting it, which takes twice as long as the encoding.
+// (memory stays flat however many talks there are), compactly, by
+// normalize.AppendJSON, and indented by appendIndented. An indenting
+// Encoder re-validates its own output while indenting it, which takes
+// twice as long as the encoding.
 func WriteJSON(w io.Writer, talks []normalize.Talk) error {
 	if len(talks) == 0 {
 		_, err := io.WriteString(w, "[]\n")
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	var rec bytes.Buffer
-	enc := json.NewEncoder(&rec)
-	enc.SetEscapeHTML(false)
-	var indented []byte
+	var rec, indented []byte
 	bw.WriteString("[\n  ")
 	for i := range talks {
-		rec.Reset()
-		if err := enc.Encode(withArrays(talks[i])); err != nil {
-			return fmt.Errorf("encoding talk %q: %w", talks[i].ID, err)
-		}
 		if i > 0 {
 			bw.WriteString(",\n  ")
 		}
 		// The record sits one level inside the array.
-		indented = appendIndented(indented[:0], bytes.TrimSuffix(rec.Bytes(), []byte("\n")), "  ")
+		rec = normalize.AppendJSON(rec[:0], &talks[i])
+		indented = appendIndented(indented[:0], rec, "  ")
 		bw.Write(indented)
 	}
 	bw.WriteString("\n]\n")
@@ -115,19 +110,10 @@ func stringEnd(src []byte, start int) int {
 	}
 }
 
-// withArrays returns t with nil slices replaced by empty ones, so they
-// encode as [] rather than null.
-func withArrays(t normalize.Talk) normalize.Talk {
-	if t.Speakers == nil {
-		t.Speakers = []normalize.Speaker{}
-	}
-	if t.SourceURLs == nil {
-		t.SourceURLs = []string{}
-	}
-	return t
-}
-
-// ReadJSON reads talks.json as WriteJSON writes it.
+// ReadJSON reads talks.json as WriteJSON writes it, or as an earlier
+// schema wrote it (without the fields added since). A member no field has
+// is an error wrapping normalize.ErrUnknownField: the file was written by
+// a newer mlsysscrape, and reading it would drop what it does not know.
 func ReadJSON(r io.Reader) ([]normalize.Talk, error) {
 	var talks []normalize.Talk
 	if err := decodeOne(r, &talks); err != nil {

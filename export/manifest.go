@@ -10,7 +10,7 @@ type Manifest struct {
 	Talks         int             `json:"talks"`
 	Speakers      int             `json:"speakers"`
 	Sources       []SourceReport  `json:"sources"`
-	Files         map[string]File `json:"files"` // by file name: what this run wrote
+	Files         map[string]File `json:"files"` // by file name: the files of the folder after the run
 	Warnings      []ManifestNote  `json:"warnings"`
 }
 
@@ -46,10 +46,15 @@ type ManifestNote struct {
 	Reason    string `json:"reason"`
 }
 
-// File describes one data file a run wrote, so a reader can tell a
-// consistent set from one a crash interrupted.
+// File describes one data file of the folder as a run left it, so a reader
+// can tell a consistent set from one a crash interrupted or a hand edited.
 type File struct {
-	SHA256 string `json:"sha256"`
-	Bytes  int64  `json:"bytes"`
+	// SHA256 and Bytes describe a view's bytes.
+	SHA256 string `json:"sha256,omitempty"`
+	Bytes  int64  `json:"bytes,omitempty"`
 	Rows   int    `json:"rows"`
+	// RecordsSHA256 describes the store, talks.sqlite, by its records (see
+	// recordsDigest) rather than its bytes: it is written in place, and
+	// tables a user adds to it are welcome.
+	RecordsSHA256 string `json:"records_sha256,omitempty"`
 }

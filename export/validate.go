@@ -33,11 +33,14 @@ func (p Problem) String() string {
 }
 
 // Validate checks the dataset folder dir against the contract and returns
-// what it finds wrong, nil for a good folder: files missing or not matching
-// manifest.json (a set a crash interrupted), talks.json records with
-// missing fields, wrong JSON types, malformed dates or times, repeated ids
-// or two records for one talk, CSV headers other than the contract's,
-// counts that differ between formats, and schema versions.
+// what it finds wrong, nil for a good folder: the store of another schema,
+// records of one talk twice, previous ids that lead to two talks, a
+// full-text index out of step; views that do not match the store (a view
+// edited or damaged, or a run stopped between its commit and its views),
+// files not matching manifest.json; and, in talks.json and the CSVs,
+// missing fields, wrong JSON types, malformed dates or times, repeated
+// ids, headers other than the contract's and counts that differ. It
+// changes nothing.
 func Validate(dir string) []Problem {
 	v := &validator{dir: dir, talks: map[string]int{}, speakers: map[string]int{}}
 	info, err := os.Stat(dir)
@@ -50,10 +53,8 @@ func Validate(dir string) []Problem {
 		return v.problems
 	}
 	v.checkManifest()
-	v.checkTalksJSON()
-	v.checkCSV(TalksCSV, talksCSVHeader)
-	v.checkCSV(SpeakersCSV, speakersCSVHeader)
-	v.checkSQLite()
+	v.checkStore()
+	v.checkViews()
 	v.checkCounts()
 	return v.problems
 }
@@ -66,12 +67,13 @@ type validator struct {
 	dir      string
 	problems []Problem
 
+	manifest *Manifest
+	store    []normalize.Talk // the store's records, if it could be read
+	hasStore bool
 	// What each file says, for checkCounts. A file that is absent or
 	// could not be read has no entry.
 	talks    map[string]int // talk records per file
 	speakers map[string]int // speaker rows per file
-	manifest *Manifest
-	digest   string // rowsDigest of talks.json's talks, if they parse
 }
 
 func (v *validator) addf(file, format string, args ...any) {
@@ -82,54 +84,49 @@ func (v *validator) path(name string) string { return filepath.Join(v.dir, name)
 
 func (v *validator) exists(name string) bool { return exists(v.path(name)) }
 
-// checkManifest checks manifest.json and that the data files are the ones
-// it describes.
+// checkManifest checks manifest.json, and that the views are the files it
+// describes.
 func (v *validator) checkManifest() {
-	f, err := os.Open(v.path(ManifestJSON))
-	if errors.Is(err, fs.ErrNotExist) {
+	m, err := readManifestIn(v.dir)
+	switch {
+	case err != nil:
+		v.addf(ManifestJSON, "does not parse: %v", err)
+	case m == nil:
 		v.addf(ManifestJSON, "missing")
-	} else if err != nil {
-		v.addf(ManifestJSON, "%v", err)
-	} else {
-		v.manifest, err = ReadManifest(f)
-		f.Close()
-		if err != nil {
-			v.addf(ManifestJSON, "does not parse: %v", err)
-		}
-	}
-	if m := v.manifest; m != nil && m.SchemaVersion != normalize.SchemaVersion {
+	case m.SchemaVersion != normalize.SchemaVersion:
 		v.addf(ManifestJSON, "schema_version is %d, want %d", m.SchemaVersion, normalize.SchemaVersion)
 	}
-
+	v.manifest = m
 	present := 0
 	for _, name := range dataFiles {
+		want, listed := v.manifestFile(name)
 		if !v.exists(name) {
-			if _, listed := v.manifestFile(name); listed {
+			if listed {
 				v.addf(name, "listed in manifest.json but missing")
 			}
 			continue
 		}
 		present++
-		want, listed := v.manifestFile(name)
-		if !listed {
+		switch {
+		case !listed:
 			if v.manifest != nil {
 				v.addf(name, "not listed in manifest.json")
 			}
-			continue
-		}
-		got, err := hashFile(v.path(name))
-		if err != nil {
-			v.addf(name, "%v", err)
-			continue
-		}
-		if got.SHA256 != want.SHA256 || got.Bytes != want.Bytes {
-			v.addf(name, "differs from manifest.json (sha256 or size): the set was interrupted or edited")
+		case name == TalksSQLite:
+			// Checked by its records, in checkStore.
+		default:
+			got, err := hashFile(v.path(name))
+			if err != nil {
+				v.addf(name, "%v", err)
+			} else if got.SHA256 != want.SHA256 || got.Bytes != want.Bytes {
+				v.addf(name, "differs from manifest.json (sha256 or size): edited, or written by a run stopped before its manifest")
+			}
 		}
 	}
 	if present == 0 {
 		v.addf("", "no data file (%s)", strings.Join(dataFiles, ", "))
 	}
-	if m := v.manifest; m != nil {
+	if m != nil {
 		for name := range m.Files {
 			if !slices.Contains(dataFiles, name) {
 				v.addf(ManifestJSON, "lists %q, which is not a dataset file", name)
@@ -146,76 +143,255 @@ func (v *validator) manifestFile(name string) (File, bool) {
 	return f, ok
 }
 
-// The JSON type each contract field must have in talks.json.
-type jsonKind int
-
-const (
-	jsonString   jsonKind = iota
-	jsonDate              // string YYYY-MM-DD or null
-	jsonTime              // string HH:MM or null
-	jsonSpeakers          // array of {"name", "affiliation", "role"} strings
-	jsonStrings           // array of strings
-)
-
-var recordFields = []struct {
-	name string
-	kind jsonKind
-}{
-	{"id", jsonString}, {"kind", jsonString}, {"event", jsonString},
-	{"series", jsonString}, {"session", jsonString},
-	{"date", jsonDate}, {"start_time", jsonTime}, {"end_time", jsonTime},
-	{"title", jsonString}, {"speakers", jsonSpeakers},
-	{"abstract", jsonString}, {"bio", jsonString},
-	{"video_url", jsonString}, {"youtube_id", jsonString}, {"video_kind", jsonString},
-	{"slides_url", jsonString}, {"source_urls", jsonStrings},
-	{"first_seen", jsonDate}, {"last_seen", jsonDate},
+// checkStore checks talks.sqlite: its schema, its records against the
+// contract, its aliases and full-text index, and that manifest.json
+// describes its records. All is read in one transaction, rolled back:
+// FTS5's integrity check is an INSERT that writes nothing.
+func (v *validator) checkStore() {
+	path := v.path(TalksSQLite)
+	ok, err := storeExists(path)
+	if err != nil {
+		v.addf(TalksSQLite, "%v", err)
+		return
+	}
+	if !ok {
+		if v.exists(TalksJSON) || v.exists(TalksCSV) {
+			v.addf(TalksSQLite, "missing: the dataset's store, of which the other files are views")
+		}
+		return
+	}
+	v.hasStore = true
+	dsn, err := sqliteURI(path, "rw", "_pragma=busy_timeout(10000)")
+	if err != nil {
+		v.addf(TalksSQLite, "%v", err)
+		return
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		v.addf(TalksSQLite, "%v", err)
+		return
+	}
+	defer db.Close()
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		v.addf(TalksSQLite, "%v", err)
+		return
+	}
+	defer tx.Rollback()
+	version, err := userVersion(ctx, tx)
+	if err != nil {
+		v.addf(TalksSQLite, "cannot be read: %v", err)
+		return
+	}
+	if version != normalize.SchemaVersion {
+		v.addf(TalksSQLite, "user_version is %d, want %d", version, normalize.SchemaVersion)
+		return
+	}
+	var quick string
+	if err := tx.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&quick); err != nil || quick != "ok" {
+		v.addf(TalksSQLite, "damaged: PRAGMA quick_check says %q %v", quick, err)
+		return
+	}
+	talks, err := loadTalks(ctx, tx)
+	if err != nil {
+		v.addf(TalksSQLite, "records cannot be read: %v", err)
+		return
+	}
+	v.store = talks
+	v.talks[TalksSQLite] = len(talks)
+	v.speakers[TalksSQLite] = countSpeakers(talks)
+	v.problems = append(v.problems, checkRecords(talks, TalksSQLite, storeName(talks))...)
+	v.checkAliases(ctx, tx, talks)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO talks_fts(talks_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		v.addf(TalksSQLite, "the full-text index talks_fts is out of step with table talks: %v", err)
+	}
+	if f, listed := v.manifestFile(TalksSQLite); listed && f.RecordsSHA256 != recordsDigest(talks) {
+		v.addf(ManifestJSON, "describes other records than %s holds: written before a run that was stopped after its commit", TalksSQLite)
+	}
 }
 
-var speakerFields = []string{"name", "affiliation", "role"}
-
-// checkTalksJSON checks talks.json as raw JSON values, so that a null, a
-// number or a missing field shows as such instead of as a zero value.
-func (v *validator) checkTalksJSON() {
-	data, err := os.ReadFile(v.path(TalksJSON))
-	if errors.Is(err, fs.ErrNotExist) {
-		return
+// checkAliases checks that table talk_aliases is previous_ids, inverted.
+func (v *validator) checkAliases(ctx context.Context, q querier, talks []normalize.Talk) {
+	want := map[string]string{}
+	for _, t := range talks {
+		for _, p := range t.PreviousIDs {
+			want[p] = t.ID
+		}
 	}
+	rows, err := q.QueryContext(ctx, `SELECT alias_id, talk_id FROM talk_aliases`)
 	if err != nil {
-		v.addf(TalksJSON, "%v", err)
+		v.addf(TalksSQLite, "table talk_aliases: %v", err)
 		return
 	}
-	if talks, err := ReadJSON(bytes.NewReader(data)); err == nil {
-		v.digest = rowsDigest(talks)
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var alias, id string
+		if err := rows.Scan(&alias, &id); err != nil {
+			v.addf(TalksSQLite, "table talk_aliases: %v", err)
+			return
+		}
+		got[alias] = id
 	}
-	var doc any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := decodeValue(dec, &doc); err != nil {
-		v.addf(TalksJSON, "does not parse: %v", err)
-		return
+	for alias, id := range want {
+		if got[alias] != id {
+			v.addf(TalksSQLite, "table talk_aliases lacks %s → %s, which talk %s's previous_ids hold", alias, id, id)
+		}
 	}
-	records, ok := doc.([]any)
-	if !ok {
-		v.addf(TalksJSON, "is %s, want an array of records", jsonTypeOf(doc))
-		return
+	for alias, id := range got {
+		if want[alias] != id {
+			v.addf(TalksSQLite, "table talk_aliases has %s → %s, which no talk's previous_ids hold", alias, id)
+		}
 	}
+}
 
-	talks := make([]normalize.Talk, len(records))
-	speakers := 0
-	for i, r := range records {
-		rec, ok := r.(map[string]any)
-		if !ok {
-			v.addf(TalksJSON, "talks[%d] is %s, want an object", i, jsonTypeOf(r))
+// checkRecords checks a dataset's records, as file holds them, against
+// the contract: every id and previous id leads to one talk, and no two
+// records are one talk by the identity rules (normalize.Doubles). name
+// says which record a problem is about.
+func checkRecords(talks []normalize.Talk, file string, name func(i int) string) []Problem {
+	var problems []Problem
+	add := func(format string, args ...any) {
+		problems = append(problems, Problem{File: file, Message: fmt.Sprintf(format, args...)})
+	}
+	owner := map[string]int{}
+	for i, t := range talks {
+		owner[t.ID] = i
+	}
+	for i, t := range talks {
+		for _, p := range t.PreviousIDs {
+			if o, ok := owner[p]; ok && o != i {
+				add("id %q leads to two talks, %s and %s", p, name(o), name(i))
+			}
+			owner[p] = i
+		}
+	}
+	videos := map[string]int{}
+	for _, t := range talks {
+		if t.YouTubeID != "" {
+			videos[t.YouTubeID]++
+		}
+	}
+	for _, g := range normalize.Doubles(talks) {
+		names := make([]string, len(g))
+		for k, i := range g {
+			names[k] = name(i)
+		}
+		a, b := &talks[g[0]], &talks[g[1]]
+		why := normalize.EvidenceOf(a, b, func(id string) bool { return videos[id] == 2 }).String()
+		if normalize.SameKey(a, b) {
+			why = "same event, date and first speaker"
+		}
+		add("%s look like one talk (%s)", strings.Join(names, " and "), why)
+	}
+	return problems
+}
+
+// storeName names a record of the store in a problem.
+func storeName(talks []normalize.Talk) func(i int) string {
+	return func(i int) string {
+		t := &talks[i]
+		return fmt.Sprintf("talk %s (%s %q)", t.ID, t.Date, t.Title)
+	}
+}
+
+// checkViews checks each view: against the store when there is one (a
+// view is what the store's records render to), and in detail when it
+// does not match or there is no store.
+func (v *validator) checkViews() {
+	opt := CSVOptions{}
+	for _, vw := range views {
+		data, err := os.ReadFile(v.path(vw.name))
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		talks[i] = v.checkRecord(i, rec)
-		speakers += len(talks[i].Speakers)
+		if err != nil {
+			v.addf(vw.name, "%v", err)
+			continue
+		}
+		if v.store != nil {
+			var b bytes.Buffer
+			if err := vw.render(&b, v.store, opt); err == nil && bytes.Equal(b.Bytes(), data) {
+				v.countView(vw.name, v.store)
+				continue
+			}
+			if vw.format == FormatCSV && v.matchesCSVSafe(vw, data) {
+				v.countView(vw.name, v.store)
+				continue
+			}
+			v.addf(vw.name, "does not match the records of %s: edited, damaged, or behind them (the next run regenerates it)", TalksSQLite)
+		}
+		switch vw.name {
+		case TalksJSON:
+			v.checkTalksJSON(data)
+		case TalksCSV:
+			v.checkCSV(vw.name, data, talksCSVHeader)
+		case SpeakersCSV:
+			v.checkCSV(vw.name, data, speakersCSVHeader)
+		}
+	}
+}
+
+// matchesCSVSafe reports whether a CSV view is the store's records
+// written with CSVOptions.Safe.
+func (v *validator) matchesCSVSafe(vw view, data []byte) bool {
+	var b bytes.Buffer
+	return vw.render(&b, v.store, CSVOptions{Safe: true}) == nil && bytes.Equal(b.Bytes(), data)
+}
+
+func (v *validator) countView(name string, talks []normalize.Talk) {
+	if name == SpeakersCSV {
+		v.speakers[name] = countSpeakers(talks)
+		return
+	}
+	v.talks[name] = len(talks)
+	if name == TalksJSON {
+		v.speakers[name] = countSpeakers(talks)
+	}
+}
+
+// checkTalksJSON checks talks.json as raw JSON values, field by field as
+// normalize.Fields defines them, so that a null, a number or a missing
+// member shows as such instead of as a zero value.
+func (v *validator) checkTalksJSON(data []byte) {
+	var records []json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := decodeValue(dec, &records); err != nil {
+		var doc any
+		if json.Unmarshal(data, &doc) == nil {
+			v.addf(TalksJSON, "is %s, want an array of records", jsonTypeOf(doc))
+		} else {
+			v.addf(TalksJSON, "does not parse: %v", err)
+		}
+		return
+	}
+	talks := make([]normalize.Talk, len(records))
+	for i, raw := range records {
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &members); err != nil || members == nil {
+			var doc any
+			json.Unmarshal(raw, &doc)
+			v.addf(TalksJSON, "talks[%d] is %s, want an object", i, jsonTypeOf(doc))
+			continue
+		}
+		id, _ := jsonStringValue(members["id"])
+		at := label(i, id)
+		for _, f := range normalize.Fields {
+			if _, ok := members[f.Name]; !ok {
+				v.addf(TalksJSON, "%s: missing field %q", at, f.Name)
+			}
+		}
+		v.checkSpeakerMembers(at, members["speakers"])
+		talks[i] = normalize.DecodeRecord(members, func(err error) { v.addf(TalksJSON, "%s: %v", at, err) })
+		v.checkFormats(at, &talks[i])
+		if _, isString := members["id"]; isString && id == "" {
+			v.addf(TalksJSON, "%s: \"id\" is empty", at)
+		}
 	}
 	v.talks[TalksJSON] = len(records)
-	v.speakers[TalksJSON] = speakers
-
+	v.speakers[TalksJSON] = countSpeakers(talks)
 	v.checkIDs(talks)
-	v.checkOneRecordPerTalk(talks)
 	for i := 1; i < len(talks); i++ {
 		if compareTalks(talks[i-1], talks[i]) > 0 {
 			v.addf(TalksJSON, "%s comes after %s: records must be sorted by date (undated last), then id",
@@ -225,94 +401,42 @@ func (v *validator) checkTalksJSON() {
 	}
 }
 
+// checkSpeakerMembers reports the members each speaker object lacks.
+func (v *validator) checkSpeakerMembers(at string, raw json.RawMessage) {
+	var speakers []map[string]json.RawMessage
+	if json.Unmarshal(raw, &speakers) != nil {
+		return // not an array of objects: reported as a wrong type
+	}
+	for i, sp := range speakers {
+		for _, f := range normalize.SpeakerFields {
+			if _, ok := sp[f.Name]; !ok && sp != nil {
+				v.addf(TalksJSON, "%s: missing field \"speakers[%d].%s\"", at, i, f.Name)
+			}
+		}
+	}
+}
+
+// checkFormats checks the dates and times of a record.
+func (v *validator) checkFormats(at string, t *normalize.Talk) {
+	for _, f := range normalize.Fields {
+		s := f.Text(t)
+		switch {
+		case s == "":
+		case f.Kind == normalize.Date && !isDate(s):
+			v.addf(TalksJSON, "%s: %q is %q, want a date YYYY-MM-DD", at, f.Name, s)
+		case f.Kind == normalize.Clock && !isClock(s):
+			v.addf(TalksJSON, "%s: %q is %q, want a 24-hour time HH:MM", at, f.Name, s)
+		}
+	}
+}
+
+func jsonStringValue(raw json.RawMessage) (string, bool) {
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err == nil
+}
+
 func label(i int, id string) string { return fmt.Sprintf("talks[%d] (id %q)", i, id) }
-
-// checkRecord checks the fields of talks.json's i-th record and returns
-// what of it the later checks need.
-func (v *validator) checkRecord(i int, rec map[string]any) normalize.Talk {
-	id, _ := rec["id"].(string)
-	at := label(i, id)
-	var t normalize.Talk
-	t.ID = id
-	for _, f := range recordFields {
-		val, ok := rec[f.name]
-		if !ok {
-			v.addf(TalksJSON, "%s: missing field %q", at, f.name)
-			continue
-		}
-		switch f.kind {
-		case jsonString:
-			v.wantString(at, f.name, val)
-		case jsonDate, jsonTime:
-			if val == nil {
-				continue
-			}
-			s, ok := val.(string)
-			if !ok {
-				v.addf(TalksJSON, "%s: %q is %s, want a string or null", at, f.name, jsonTypeOf(val))
-				continue
-			}
-			if f.kind == jsonDate && !isDate(s) {
-				v.addf(TalksJSON, "%s: %q is %q, want a date YYYY-MM-DD", at, f.name, s)
-			}
-			if f.kind == jsonTime && !isClock(s) {
-				v.addf(TalksJSON, "%s: %q is %q, want a 24-hour time HH:MM", at, f.name, s)
-			}
-		case jsonStrings:
-			list, ok := val.([]any)
-			if !ok {
-				v.addf(TalksJSON, "%s: %q is %s, want an array of strings", at, f.name, jsonTypeOf(val))
-				continue
-			}
-			for j, e := range list {
-				v.wantString(at, fmt.Sprintf("%s[%d]", f.name, j), e)
-			}
-		case jsonSpeakers:
-			t.Speakers = v.checkSpeakers(at, f.name, val)
-		}
-	}
-	if id == "" {
-		if _, isString := rec["id"].(string); isString {
-			v.addf(TalksJSON, "%s: \"id\" is empty", at)
-		}
-	}
-	t.Event, _ = rec["event"].(string)
-	date, _ := rec["date"].(string)
-	t.Date = normalize.Nullable(date)
-	return t
-}
-
-func (v *validator) checkSpeakers(at, field string, val any) []normalize.Speaker {
-	list, ok := val.([]any)
-	if !ok {
-		v.addf(TalksJSON, "%s: %q is %s, want an array of speakers", at, field, jsonTypeOf(val))
-		return nil
-	}
-	speakers := make([]normalize.Speaker, len(list))
-	for j, e := range list {
-		sp, ok := e.(map[string]any)
-		if !ok {
-			v.addf(TalksJSON, "%s: \"%s[%d]\" is %s, want an object", at, field, j, jsonTypeOf(e))
-			continue
-		}
-		for _, name := range speakerFields {
-			key := fmt.Sprintf("%s[%d].%s", field, j, name)
-			if val, ok := sp[name]; !ok {
-				v.addf(TalksJSON, "%s: missing field %q", at, key)
-			} else {
-				v.wantString(at, key, val)
-			}
-		}
-		speakers[j].Name, _ = sp["name"].(string)
-	}
-	return speakers
-}
-
-func (v *validator) wantString(at, field string, val any) {
-	if _, ok := val.(string); !ok {
-		v.addf(TalksJSON, "%s: %q is %s, want a string", at, field, jsonTypeOf(val))
-	}
-}
 
 func jsonTypeOf(v any) string {
 	switch v.(type) {
@@ -342,6 +466,8 @@ func isClock(s string) bool {
 	return err == nil && len(s) == len("15:04")
 }
 
+// checkIDs reports ids used twice, and records that are one talk by the
+// identity rules.
 func (v *validator) checkIDs(talks []normalize.Talk) {
 	first := make(map[string]int, len(talks))
 	for i, t := range talks {
@@ -354,47 +480,12 @@ func (v *validator) checkIDs(talks []normalize.Talk) {
 		}
 		first[t.ID] = i
 	}
+	v.problems = append(v.problems, checkRecords(talks, TalksJSON, func(i int) string { return label(i, talks[i].ID) })...)
 }
 
-// checkOneRecordPerTalk reports two records with different ids for what is
-// evidently one talk: same event and date, and the same first speaker under
-// normalize.Fold (what ids are made of). Undated records are left
-// out: an event may list several upcoming talks of one speaker.
-func (v *validator) checkOneRecordPerTalk(talks []normalize.Talk) {
-	first := make(map[[3]string]int, len(talks))
-	for i, t := range talks {
-		if t.Date == "" || len(t.Speakers) == 0 {
-			continue
-		}
-		speaker := normalize.Fold(t.Speakers[0].Name)
-		if speaker == "" {
-			continue
-		}
-		key := [3]string{t.Event, string(t.Date), speaker}
-		j, seen := first[key]
-		if !seen {
-			first[key] = i
-			continue
-		}
-		if talks[j].ID != t.ID {
-			v.addf(TalksJSON, "%s and %s look like one talk: same event, date and first speaker (%q)",
-				label(j, talks[j].ID), label(i, t.ID), t.Speakers[0].Name)
-		}
-	}
-}
-
-// checkCSV checks the header of the CSV file name and counts its rows.
-func (v *validator) checkCSV(name string, header []string) {
-	f, err := os.Open(v.path(name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return
-	}
-	if err != nil {
-		v.addf(name, "%v", err)
-		return
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
+// checkCSV checks the header of a CSV view and counts its rows.
+func (v *validator) checkCSV(name string, data []byte, header []string) {
+	r := csv.NewReader(bytes.NewReader(data))
 	r.ReuseRecord = true
 	got, err := r.Read()
 	if errors.Is(err, io.EOF) {
@@ -428,54 +519,9 @@ func (v *validator) checkCSV(name string, header []string) {
 	}
 }
 
-func (v *validator) checkSQLite() {
-	path := v.path(TalksSQLite)
-	if !v.exists(TalksSQLite) {
-		return
-	}
-	uri, err := sqliteURI(path, "ro")
-	if err != nil {
-		v.addf(TalksSQLite, "%v", err)
-		return
-	}
-	db, err := sql.Open("sqlite", uri)
-	if err != nil {
-		v.addf(TalksSQLite, "%v", err)
-		return
-	}
-	defer db.Close()
-	ctx := context.Background()
-	var version int
-	if err := db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		v.addf(TalksSQLite, "%v", err)
-		return
-	}
-	if version != normalize.SchemaVersion {
-		v.addf(TalksSQLite, "user_version is %d, want %d", version, normalize.SchemaVersion)
-	}
-	for _, c := range []struct {
-		table  string
-		counts map[string]int
-	}{{"talks", v.talks}, {"speakers", v.speakers}} {
-		var n int
-		// The table name is one of two constants, not input.
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+c.table).Scan(&n); err != nil {
-			v.addf(TalksSQLite, "counting %s: %v", c.table, err)
-			continue
-		}
-		c.counts[TalksSQLite] = n
-	}
-	var sum string
-	err = db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaRowsDigest).Scan(&sum)
-	if err != nil {
-		v.addf(TalksSQLite, "reading %s from table meta: %v", metaRowsDigest, err)
-	} else if v.digest != "" && sum != v.digest {
-		v.addf(TalksSQLite, "holds other talks than talks.json (meta %s differs)", metaRowsDigest)
-	}
-}
-
 // checkCounts compares the number of talks and of speakers that each file
-// holds with talks.json's (or, without it, the first file that has one).
+// holds with the store's (or, without it, the first file that has one),
+// and with manifest.json's.
 func (v *validator) checkCounts() {
 	if m := v.manifest; m != nil {
 		if ref, n, ok := v.reference(v.talks); ok && m.Talks != n {
@@ -501,11 +547,45 @@ func (v *validator) checkCounts() {
 	}
 }
 
+// reference is the file others' counts are compared with: the store,
+// else the first view that could be counted.
 func (v *validator) reference(counts map[string]int) (file string, n int, ok bool) {
+	if n, ok := counts[TalksSQLite]; ok {
+		return TalksSQLite, n, true
+	}
 	for _, name := range dataFiles {
 		if n, ok := counts[name]; ok {
 			return name, n, true
 		}
 	}
 	return "", 0, false
+}
+
+// Repair fixes what can be fixed in the dataset folder dir: it opens it
+// as a run would, with OpenOptions.Repair (records of one talk merged, a
+// deleted store rebuilt from talks.json, a full-text index out of step
+// rebuilt), then regenerates every view and manifest.json that is missing
+// or does not match the store. It returns what it did, one line per
+// repair; nothing when the folder needed none.
+func Repair(ctx context.Context, dir string, opt OpenOptions) ([]string, error) {
+	opt.Repair = true
+	s, err := Open(ctx, dir, opt)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	done := slices.Clone(s.Notes())
+	if s.db != nil {
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO talks_fts(talks_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+			if _, err := s.db.ExecContext(ctx, `INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`); err != nil {
+				return done, fmt.Errorf("rebuilding the full-text index of %s: %w", s.storePath(), err)
+			}
+			done = append(done, "rebuilt the full-text index talks_fts, which was out of step with table talks")
+		}
+	}
+	res, err := s.Commit(ctx, &Run{Talks: s.Talks(), Formats: []string{FormatSQLite}})
+	if res != nil {
+		done = append(done, res.Repaired...)
+	}
+	return done, err
 }

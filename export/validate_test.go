@@ -2,7 +2,9 @@ package export_test
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +19,7 @@ import (
 func goodFolder(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	write(t, dir, sampleDataset())
+	commit(t, dir, sampleRun())
 	return dir
 }
 
@@ -97,7 +99,10 @@ func editRecords(t *testing.T, dir string, edit func([]map[string]any)) {
 
 func editSQLite(t *testing.T, dir string, statements ...string) {
 	t.Helper()
-	db := openSQLite(t, filepath.Join(dir, export.TalksSQLite))
+	db, err := sql.Open("sqlite", "file:"+url.PathEscape(filepath.Join(dir, export.TalksSQLite))+"?mode=rw")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range statements {
 		if _, err := db.Exec(s); err != nil {
 			t.Fatalf("%s: %v", s, err)
@@ -114,9 +119,11 @@ func dropLastLine(s string) string {
 	return s[:strings.LastIndexByte(s, '\n')+1]
 }
 
-// otherTalks is the problem the sqlite cross-check reports when an edit
-// changes what talks.json holds.
-var otherTalks = export.Problem{File: "talks.sqlite", Message: "holds other talks than talks.json (meta rows_sha256 differs)"}
+// mismatch is the problem of a view that is not what the store's records
+// render to.
+func mismatch(name string) export.Problem {
+	return export.Problem{File: name, Message: "does not match the records of talks.sqlite: edited, damaged, or behind them (the next run regenerates it)"}
+}
 
 func TestValidate(t *testing.T) {
 	for _, tc := range []struct {
@@ -141,9 +148,9 @@ func TestValidate(t *testing.T) {
 		{
 			name: "schema_version",
 			edit: func(t *testing.T, dir string) {
-				editManifest(t, dir, func(m *export.Manifest) { m.SchemaVersion = 2 })
+				editManifest(t, dir, func(m *export.Manifest) { m.SchemaVersion = 1 })
 			},
-			want: []export.Problem{{"manifest.json", "schema_version is 2, want 1"}},
+			want: []export.Problem{{"manifest.json", "schema_version is 1, want 2"}},
 		},
 		{
 			name: "listed file missing",
@@ -171,7 +178,10 @@ func TestValidate(t *testing.T) {
 				s := strings.Replace(readFile(t, dir, export.TalksCSV), "Fait Poms", "Fait Pomz", 1)
 				writeFile(t, dir, export.TalksCSV, s)
 			},
-			want: []export.Problem{{"talks.csv", "differs from manifest.json (sha256 or size): the set was interrupted or edited"}},
+			want: []export.Problem{
+				{"talks.csv", "differs from manifest.json (sha256 or size): edited, or written by a run stopped before its manifest"},
+				mismatch(export.TalksCSV),
+			},
 		},
 		{
 			name: "no data file",
@@ -188,35 +198,35 @@ func TestValidate(t *testing.T) {
 			edit: func(t *testing.T, dir string) {
 				editFile(t, dir, export.TalksJSON, func(s string) string { return s[:len(s)/2] })
 			},
-			want: []export.Problem{{"talks.json", "does not parse: unexpected EOF"}},
+			want: []export.Problem{mismatch(export.TalksJSON), {"talks.json", "does not parse: unexpected EOF"}},
 		},
 		{
 			name: "talks.json is not an array",
 			edit: func(t *testing.T, dir string) {
 				editFile(t, dir, export.TalksJSON, func(string) string { return `{"talks": []}` })
 			},
-			want: []export.Problem{{"talks.json", "is an object, want an array of records"}},
+			want: []export.Problem{mismatch(export.TalksJSON), {"talks.json", "is an object, want an array of records"}},
 		},
 		{
 			name: "missing field",
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { delete(r[2], "bio") })
 			},
-			want: []export.Problem{{"talks.json", `talks[2] (id "sosp19-matei-zaharia"): missing field "bio"`}},
+			want: []export.Problem{mismatch(export.TalksJSON), {"talks.json", `talks[2] (id "sosp19-matei-zaharia"): missing field "bio"`}},
 		},
 		{
 			name: "number for a string",
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { r[0]["title"] = 42 })
 			},
-			want: []export.Problem{{"talks.json", `talks[0] (id "sosp17-joseph-gonzalez"): "title" is a number, want a string`}},
+			want: []export.Problem{mismatch(export.TalksJSON), {"talks.json", `talks[0] (id "sosp17-joseph-gonzalez"): "title" is a number, want a string`}},
 		},
 		{
 			name: "null for a string",
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { r[0]["title"] = nil })
 			},
-			want: []export.Problem{{"talks.json", `talks[0] (id "sosp17-joseph-gonzalez"): "title" is null, want a string`}},
+			want: []export.Problem{mismatch(export.TalksJSON), {"talks.json", `talks[0] (id "sosp17-joseph-gonzalez"): "title" is null, want a string`}},
 		},
 		{
 			name: "null speaker affiliation",
@@ -225,23 +235,22 @@ func TestValidate(t *testing.T) {
 					r[3]["speakers"].([]any)[0].(map[string]any)["affiliation"] = nil
 				})
 			},
-			want: []export.Problem{{"talks.json", `talks[3] (id "mlsys-2022-02-24-fait-poms"): "speakers[0].affiliation" is null, want a string`}},
+			want: []export.Problem{mismatch(export.TalksJSON), {"talks.json", `talks[3] (id "mlsys-2022-02-24-fait-poms"): "speakers[0].affiliation" is null, want a string`}},
 		},
 		{
 			name: "source_urls not an array",
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { r[6]["source_urls"] = "https://mlsys.stanford.edu/" })
 			},
-			want: []export.Problem{{"talks.json", `talks[6] (id "mlsys-upcoming-matthias-poloczek"): "source_urls" is a string, want an array of strings`}},
+			want: []export.Problem{mismatch(export.TalksJSON), {"talks.json", `talks[6] (id "mlsys-upcoming-matthias-poloczek"): "source_urls" is a string, want an array of strings`}},
 		},
 		{
 			name: "date not ISO",
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { r[3]["date"] = "2022-02-30" })
 			},
-			want: []export.Problem{
+			want: []export.Problem{mismatch(export.TalksJSON),
 				{"talks.json", `talks[3] (id "mlsys-2022-02-24-fait-poms"): "date" is "2022-02-30", want a date YYYY-MM-DD`},
-				otherTalks,
 			},
 		},
 		{
@@ -249,9 +258,8 @@ func TestValidate(t *testing.T) {
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { r[0]["start_time"] = "9:45" })
 			},
-			want: []export.Problem{
+			want: []export.Problem{mismatch(export.TalksJSON),
 				{"talks.json", `talks[0] (id "sosp17-joseph-gonzalez"): "start_time" is "9:45", want a 24-hour time HH:MM`},
-				otherTalks,
 			},
 		},
 		{
@@ -259,9 +267,8 @@ func TestValidate(t *testing.T) {
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { r[4]["id"] = r[3]["id"] })
 			},
-			want: []export.Problem{
+			want: []export.Problem{mismatch(export.TalksJSON),
 				{"talks.json", `id "mlsys-2022-02-24-fait-poms" is used by talks[3] and talks[4]`},
-				otherTalks,
 			},
 		},
 		{
@@ -272,9 +279,8 @@ func TestValidate(t *testing.T) {
 					r[4]["speakers"].([]any)[0].(map[string]any)["name"] = "fait  POMS"
 				})
 			},
-			want: []export.Problem{
-				{"talks.json", `talks[3] (id "mlsys-2022-02-24-fait-poms") and talks[4] (id "mlsys-2022-05-05-xinyu-hu") look like one talk: same event, date and first speaker ("fait  POMS")`},
-				otherTalks,
+			want: []export.Problem{mismatch(export.TalksJSON),
+				{"talks.json", `talks[3] (id "mlsys-2022-02-24-fait-poms") and talks[4] (id "mlsys-2022-05-05-xinyu-hu") look like one talk (same event, date and first speaker)`},
 			},
 		},
 		{
@@ -282,9 +288,8 @@ func TestValidate(t *testing.T) {
 			edit: func(t *testing.T, dir string) {
 				editRecords(t, dir, func(r []map[string]any) { r[5], r[6] = r[6], r[5] })
 			},
-			want: []export.Problem{
+			want: []export.Problem{mismatch(export.TalksJSON),
 				{"talks.json", `talks[6] (id "mlsys-2023-01-11-tri-dao") comes after talks[5] (id "mlsys-upcoming-matthias-poloczek"): records must be sorted by date (undated last), then id`},
-				otherTalks,
 			},
 		},
 		{
@@ -293,7 +298,7 @@ func TestValidate(t *testing.T) {
 				// As a spreadsheet saving "UTF-8 CSV" leaves it.
 				editFile(t, dir, export.TalksCSV, func(s string) string { return "\ufeff" + s })
 			},
-			want: []export.Problem{{"talks.csv", `header is "\ufeffid,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen", want "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen"`}},
+			want: []export.Problem{mismatch(export.TalksCSV), {"talks.csv", `header is "\ufeffid,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed", want "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed"`}},
 		},
 		{
 			name: "speakers.csv header",
@@ -302,50 +307,67 @@ func TestValidate(t *testing.T) {
 					return strings.Replace(s, "talk_id,position", "talk_id,pos", 1)
 				})
 			},
-			want: []export.Problem{{"speakers.csv", `header is "talk_id,pos,name,affiliation,role", want "talk_id,position,name,affiliation,role"`}},
+			want: []export.Problem{mismatch(export.SpeakersCSV), {"speakers.csv", `header is "talk_id,pos,name,affiliation,role", want "talk_id,position,name,affiliation,role"`}},
 		},
 		{
 			name: "talks.csv lacks a row",
 			edit: func(t *testing.T, dir string) { editFile(t, dir, export.TalksCSV, dropLastLine) },
-			want: []export.Problem{{"talks.csv", "6 talks, but talks.json has 7"}},
+			want: []export.Problem{mismatch(export.TalksCSV), {"talks.csv", "6 talks, but talks.sqlite has 7"}},
 		},
 		{
 			name: "speakers.csv lacks a row",
 			edit: func(t *testing.T, dir string) { editFile(t, dir, export.SpeakersCSV, dropLastLine) },
-			want: []export.Problem{{"speakers.csv", "13 speakers, but talks.json has 14"}},
+			want: []export.Problem{mismatch(export.SpeakersCSV), {"speakers.csv", "13 speakers, but talks.sqlite has 14"}},
 		},
 		{
 			name: "talks.csv row of the wrong width",
 			edit: func(t *testing.T, dir string) {
 				editFile(t, dir, export.TalksCSV, func(s string) string { return s + "x,y\n" })
 			},
-			want: []export.Problem{{"talks.csv", "record on line 11: wrong number of fields"}},
+			want: []export.Problem{mismatch(export.TalksCSV), {"talks.csv", "record on line 11: wrong number of fields"}},
 		},
 		{
-			name: "sqlite speakers count",
+			name: "the store's records edited",
+			edit: func(t *testing.T, dir string) {
+				editSQLite(t, dir, `UPDATE talks SET title = 'AliGraph' WHERE id = 'sosp19-aligraph'`)
+			},
+			want: []export.Problem{
+				{"manifest.json", "describes other records than talks.sqlite holds: written before a run that was stopped after its commit"},
+				mismatch(export.TalksJSON), mismatch(export.TalksCSV),
+			},
+		},
+		{
+			name: "the store's speakers deleted",
 			edit: func(t *testing.T, dir string) {
 				editSQLite(t, dir, `DELETE FROM speakers WHERE position > 1`)
 			},
-			want: []export.Problem{{"talks.sqlite", "7 speakers, but talks.json has 14"}},
-		},
-		{
-			name: "sqlite talks count",
-			edit: func(t *testing.T, dir string) {
-				editSQLite(t, dir, `DELETE FROM talks WHERE date IS NULL`)
+			want: []export.Problem{
+				{"manifest.json", "describes other records than talks.sqlite holds: written before a run that was stopped after its commit"},
+				mismatch(export.TalksJSON), mismatch(export.TalksCSV), mismatch(export.SpeakersCSV),
+				{"manifest.json", "speakers is 14, but talks.sqlite has 7"},
+				{"talks.json", "14 speakers, but talks.sqlite has 7"},
+				{"speakers.csv", "14 speakers, but talks.sqlite has 7"},
 			},
-			want: []export.Problem{{"talks.sqlite", "6 talks, but talks.json has 7"}},
 		},
 		{
 			name: "sqlite user_version",
 			edit: func(t *testing.T, dir string) { editSQLite(t, dir, `PRAGMA user_version = 0`) },
-			want: []export.Problem{{"talks.sqlite", "user_version is 0, want 1"}},
+			want: []export.Problem{{"talks.sqlite", "user_version is 0, want 2"}},
 		},
 		{
-			name: "sqlite holds other talks",
+			name: "full-text index out of step",
 			edit: func(t *testing.T, dir string) {
-				editSQLite(t, dir, `UPDATE meta SET value = 'x' WHERE key = 'rows_sha256'`)
+				editSQLite(t, dir, `INSERT INTO talks_fts(talks_fts, rowid, id, title, abstract, bio, speakers)
+					SELECT 'delete', rowid, id, title, abstract, bio, speakers FROM talks WHERE id = 'sosp19-aligraph'`)
 			},
-			want: []export.Problem{otherTalks},
+			want: []export.Problem{{"talks.sqlite", "the full-text index talks_fts is out of step with table talks: database disk image is malformed (267)"}},
+		},
+		{
+			name: "an alias no talk has",
+			edit: func(t *testing.T, dir string) {
+				editSQLite(t, dir, `INSERT INTO talk_aliases VALUES ('0123456789abcdef', 'sosp19-aligraph')`)
+			},
+			want: []export.Problem{{"talks.sqlite", "table talk_aliases has 0123456789abcdef → sosp19-aligraph, which no talk's previous_ids hold"}},
 		},
 		{
 			name: "manifest counts",
@@ -353,8 +375,8 @@ func TestValidate(t *testing.T) {
 				editManifest(t, dir, func(m *export.Manifest) { m.Talks, m.Speakers = 8, 15 })
 			},
 			want: []export.Problem{
-				{"manifest.json", "talks is 8, but talks.json has 7"},
-				{"manifest.json", "speakers is 15, but talks.json has 14"},
+				{"manifest.json", "talks is 8, but talks.sqlite has 7"},
+				{"manifest.json", "speakers is 15, but talks.sqlite has 14"},
 			},
 		},
 	} {
@@ -391,7 +413,9 @@ func TestValidateFolder(t *testing.T) {
 func TestValidateOneFormat(t *testing.T) {
 	for _, format := range allFormats {
 		dir := t.TempDir()
-		write(t, dir, sampleDataset(), format)
+		run := sampleRun()
+		run.Formats = []string{format}
+		commit(t, dir, run)
 		if problems := export.Validate(dir); problems != nil {
 			t.Errorf("Validate of a %s-only folder: %v", format, problems)
 		}
@@ -416,9 +440,7 @@ func TestProblemString(t *testing.T) {
 // reports problems and does not panic.
 func FuzzValidate(f *testing.F) {
 	dir := f.TempDir()
-	if _, err := export.Write(dir, sampleDataset(), []string{export.FormatJSON, export.FormatCSV}, export.CSVOptions{}); err != nil {
-		f.Fatal(err)
-	}
+	commit(f, dir, sampleRun())
 	talksJSON, _ := os.ReadFile(filepath.Join(dir, export.TalksJSON))
 	talksCSV, _ := os.ReadFile(filepath.Join(dir, export.TalksCSV))
 	f.Add(talksJSON, talksCSV)
@@ -429,7 +451,7 @@ func FuzzValidate(f *testing.F) {
 		for name, data := range map[string][]byte{
 			export.TalksJSON: talksJSON, export.TalksCSV: talksCSV,
 			export.SpeakersCSV:  []byte("talk_id,position,name,affiliation,role\n"),
-			export.ManifestJSON: []byte(`{"schema_version": 1, "files": {}}`),
+			export.ManifestJSON: []byte(`{"schema_version": 2, "files": {}}`),
 		} {
 			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				t.Fatal(err)

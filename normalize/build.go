@@ -153,37 +153,40 @@ func Dedup(talks []Talk) []Talk {
 	return out
 }
 
-// Richest merges two records of one talk: each field keeps the fuller of
-// the two values (the first on a tie), sources are united.
+// Richest merges two listings of one talk by the fields' Combine policies
+// (see Fields): each field keeps the fuller or the first value, sources
+// are united.
 func Richest(a, b Talk) Talk {
-	a.Kind = fuller(a.Kind, b.Kind)
-	if a.Kind == KindTalk && b.Kind == KindContributedTalk {
-		a.Kind = b.Kind
-	}
-	a.Event = fuller(a.Event, b.Event)
-	a.Series = firstNonEmpty(a.Series, b.Series)
-	a.Session = firstNonEmpty(a.Session, b.Session)
-	a.Date = Nullable(firstNonEmpty(string(a.Date), string(b.Date)))
-	a.StartTime = Nullable(firstNonEmpty(string(a.StartTime), string(b.StartTime)))
-	a.EndTime = Nullable(firstNonEmpty(string(a.EndTime), string(b.EndTime)))
-	a.Title = fuller(a.Title, b.Title)
-	a.Speakers = richerSpeakers(a.Speakers, b.Speakers)
-	a.Abstract = fuller(a.Abstract, b.Abstract)
-	a.Bio = fuller(a.Bio, b.Bio)
-	if a.VideoURL == "" || (a.YouTubeID == "" && b.YouTubeID != "") {
-		a.VideoURL, a.YouTubeID = b.VideoURL, b.YouTubeID
-	}
-	a.VideoKind = firstNonEmpty(a.VideoKind, b.VideoKind)
-	a.SlidesURL = firstNonEmpty(a.SlidesURL, b.SlidesURL)
-	a.SourceURLs = unionSorted(a.SourceURLs, b.SourceURLs)
-	a.FirstSeen = Nullable(minDate(string(a.FirstSeen), string(b.FirstSeen)))
-	a.LastSeen = Nullable(maxDate(string(a.LastSeen), string(b.LastSeen)))
-	return a
-}
-
-func fuller(a, b string) string {
-	if len(b) > len(a) {
-		return b
+	groups := map[string]bool{} // group → taken from b
+	for _, f := range Fields {
+		switch f.Combine {
+		case Fuller:
+			if len(f.Text(&b)) > len(f.Text(&a)) {
+				f.copyFrom(&a, &b)
+			}
+		case First:
+			if f.Empty(&a) {
+				f.copyFrom(&a, &b)
+			}
+		case PreferYouTube:
+			take, decided := groups[f.Group]
+			if !decided {
+				// A YouTube link is the one to keep: it has an id.
+				take = a.VideoURL == "" || (a.YouTubeID == "" && b.YouTubeID != "")
+				groups[f.Group] = take
+			}
+			if take {
+				f.copyFrom(&a, &b)
+			}
+		case RicherSpeakers:
+			f.SetSpeakers(&a, richerSpeakers(f.Speakers(&a), f.Speakers(&b)))
+		case Unite:
+			f.SetStrings(&a, unionSorted(f.Strings(&a), f.Strings(&b)))
+		case Min:
+			f.SetText(&a, minDate(f.Text(&a), f.Text(&b)))
+		case Max:
+			f.SetText(&a, maxDate(f.Text(&a), f.Text(&b)))
+		}
 	}
 	return a
 }
@@ -226,6 +229,9 @@ func unionSorted(a, b []string) []string {
 	}
 	for _, s := range b {
 		set[s] = true
+	}
+	if len(set) == 0 {
+		return nil
 	}
 	out := make([]string, 0, len(set))
 	for s := range set {

@@ -5,15 +5,19 @@ const (
 	ChangeAdded    = "added"
 	ChangeUpdated  = "updated"
 	ChangeUnlisted = "unlisted" // no longer on the pages that listed it; the record is kept
+	ChangeMerged   = "merged"   // other records were found to be this talk, and merged into it
 	ChangeRemoved  = "removed"  // absent from the newer of two datasets compared by Diff
 )
 
 // Change is one line of a run's change log.
 type Change struct {
 	ID     string   `json:"id"`
-	Change string   `json:"change"`           // ChangeAdded, ChangeUpdated or ChangeUnlisted
-	Fields []string `json:"fields,omitempty"` // contract field names that changed, for updates
-	Title  string   `json:"title"`            // for people reading the log
+	Change string   `json:"change"`           // one of the Change… kinds
+	Fields []string `json:"fields,omitempty"` // contract field names that changed, for updates and merges
+	// Merged are the ids of the records merged into this one, now among
+	// its previous ids.
+	Merged []string `json:"merged,omitempty"`
+	Title  string   `json:"title"` // for people reading the log
 	Event  string   `json:"event"`
 	Date   Nullable `json:"date"`
 }

@@ -1,10 +1,9 @@
 package normalize
 
 import (
-	"reflect"
+	"cmp"
+	"slices"
 	"sort"
-	"strings"
-	"time"
 )
 
 // Snapshot is one observation of some pages: the records read from them,
@@ -16,66 +15,487 @@ type Snapshot struct {
 	Day   string   // ISO date
 }
 
-// Merge folds a snapshot into the dataset. Nothing in the dataset is lost:
-// a talk the pages no longer list keeps its record and its last_seen. A
-// talk read again is updated with the snapshot's values when the snapshot
-// is at least as new as the record, and only has its gaps filled when it
-// is older (a backfill of old copies never overwrites newer facts).
+// Merge folds a snapshot into the dataset and returns the dataset after it
+// and what changed, by id. Nothing in the dataset is lost: a talk the pages
+// no longer list keeps its record, and a record found to be another's talk
+// lives on as that record's previous id.
 //
-// A new record that is an earlier record edited beyond its id (a speaker's
-// name corrected, a talk moved to another date, a title given to an
-// untitled talk) takes the earlier id; see sameTalk.
+// A reading of a talk is folded into its record by the fields' policies
+// (see Fields): a reading at least as new as the record updates it, an
+// older one only fills its gaps. A reading finds its record
+//
+//  1. by its id, or by an id the record had before (previous_ids);
+//  2. else by the identity rules (EvidenceOf), among the records of the
+//     same event or pages that this reading does not list: its id then
+//     becomes one of the record's previous ids, and the record keeps its
+//     own;
+//  3. else it is a new talk.
+//
+// Then the records read are compared with the records the reading does not
+// list: two that the rules show to be one talk by a video, a title or a
+// date and speaker (an edit seen only now links them) are merged into the
+// one seen first, the other's id becoming a previous id ("merged").
+// Finally the records of the pages read say whether the snapshot lists
+// them, if it is the newest reading of their pages (see list).
 func Merge(dataset []Talk, snap Snapshot) ([]Talk, []Change) {
-	out := make([]Talk, len(dataset))
-	copy(out, dataset)
-	index := map[string]int{}
-	for i, t := range out {
-		index[t.ID] = i
-	}
-	inScope := scopeOf(out, snap.Pages)
-	fresh := Dedup(snap.Talks)
-	freshIDs := map[string]bool{}
-	for _, f := range fresh {
-		freshIDs[f.ID] = true
-	}
-	reconcile(out, fresh, index, inScope, freshIDs)
+	m := newMerger(dataset, Dedup(snap.Talks), snap.Day, snap.Pages)
+	m.resolve()
+	m.match()
+	m.fold()
+	m.consolidate()
+	m.list(dataset, snap.Pages)
+	return m.out, m.changes(dataset)
+}
 
-	var changes []Change
-	listed := map[string]bool{}
-	for _, f := range fresh {
-		f.FirstSeen, f.LastSeen = Nullable(snap.Day), Nullable(snap.Day)
-		listed[f.ID] = true
-		i, ok := index[f.ID]
-		if !ok {
-			index[f.ID] = len(out)
-			out = append(out, f)
-			changes = append(changes, changeOf(f, ChangeAdded, nil))
+// merger is the state of one Merge.
+type merger struct {
+	out   []Talk
+	fresh []Talk
+	day   string
+	pages map[string]bool // the pages the snapshot read
+	ids   map[string]int  // every id and previous id of out, to its record
+	// target is the record of out each fresh record reads, -1 for none yet.
+	target []int
+	// readBy is the inverse of target, until consolidate moves records.
+	readBy map[int]int
+	// read holds the ids of the records the snapshot lists, added the ids
+	// of those it added.
+	read, added map[string]bool
+	absorbed    map[string][]string // id of a record → ids merged into it
+}
+
+func newMerger(dataset, fresh []Talk, day string, pages []string) *merger {
+	m := &merger{
+		out:      slices.Clone(dataset),
+		fresh:    fresh,
+		day:      day,
+		pages:    map[string]bool{},
+		ids:      make(map[string]int, len(dataset)),
+		target:   make([]int, len(fresh)),
+		readBy:   map[int]int{},
+		read:     map[string]bool{},
+		added:    map[string]bool{},
+		absorbed: map[string][]string{},
+	}
+	for i, t := range m.out {
+		for _, id := range t.PreviousIDs {
+			m.ids[id] = i
+		}
+	}
+	for i, t := range m.out {
+		m.ids[t.ID] = i // a record's own id wins over another's previous id
+	}
+	for k := range m.target {
+		m.target[k] = -1
+	}
+	for _, p := range pages {
+		m.pages[p] = true
+	}
+	return m
+}
+
+// resolve finds the records that fresh readings name by id: their own
+// first, then previous ids. Two readings naming one record (one by its own
+// id, one by an old id it once had) are two talks: the second is left to
+// the identity rules.
+func (m *merger) resolve() {
+	for pass := range 2 {
+		for k, f := range m.fresh {
+			i, ok := m.ids[f.ID]
+			if !ok || m.target[k] >= 0 || (pass == 0) != (m.out[i].ID == f.ID) {
+				continue
+			}
+			if _, taken := m.readBy[i]; !taken {
+				m.target[k], m.readBy[i] = i, k
+			}
+		}
+	}
+}
+
+// match pairs the readings no id found with records of the dataset that
+// this snapshot does not list, by the identity rules: strongest evidence
+// first, then the closest dates, then by id; each record and each reading
+// in one pair at most.
+func (m *merger) match() {
+	var unknown []int
+	for k := range m.fresh {
+		if m.target[k] < 0 {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) == 0 {
+		return
+	}
+	index := newCandidates()
+	for i := range m.out {
+		if _, read := m.readBy[i]; !read {
+			index.add(i, &m.out[i], true)
+		}
+	}
+	videos := m.videoHolders(unknown)
+	type pair struct {
+		k, i int
+		ev   Evidence
+		days float64
+	}
+	var pairs []pair
+	for _, k := range unknown {
+		f := &m.fresh[k]
+		for _, i := range index.of(f, true) {
+			o := &m.out[i]
+			ev := EvidenceOf(o, f, func(id string) bool { return videos[id] == 2 })
+			if ev != NoEvidence {
+				pairs = append(pairs, pair{k, i, ev, daysApart(string(o.Date), string(f.Date))})
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		return cmp.Or(-cmp.Compare(a.ev, b.ev), cmp.Compare(a.days, b.days),
+			cmp.Compare(m.out[a.i].ID, m.out[b.i].ID), cmp.Compare(m.fresh[a.k].ID, m.fresh[b.k].ID))
+	})
+	for _, p := range pairs {
+		if _, taken := m.readBy[p.i]; taken || m.target[p.k] >= 0 {
 			continue
 		}
-		merged := update(out[i], f, snap.Day)
-		if fields := ChangedFields(out[i], merged); len(fields) > 0 {
-			changes = append(changes, changeOf(merged, ChangeUpdated, fields))
-		}
-		out[i] = merged
+		m.target[p.k], m.readBy[p.i] = p.i, p.k
 	}
-	// Unlisted: listed by the last reading of these pages, not by this
-	// one; a record missing for longer was reported before.
-	for _, i := range LastListed(dataset, snap.Pages, snap.Day) {
-		if t := out[i]; !listed[t.ID] {
-			changes = append(changes, changeOf(t, ChangeUnlisted, nil))
+}
+
+// videoHolders counts, for each YouTube id, the talks that link it: each
+// record of the dataset with the readings of it, and each reading of
+// unknown talks.
+func (m *merger) videoHolders(unknown []int) map[string]int {
+	holders := map[string]map[int]bool{} // id → talks, records as i, readings as -1-k
+	note := func(id string, who int) {
+		if id == "" {
+			return
+		}
+		if holders[id] == nil {
+			holders[id] = map[int]bool{}
+		}
+		holders[id][who] = true
+	}
+	for i := range m.out {
+		note(m.out[i].YouTubeID, i)
+	}
+	for k, f := range m.fresh {
+		if i := m.target[k]; i >= 0 {
+			note(f.YouTubeID, i)
+		}
+	}
+	for _, k := range unknown {
+		note(m.fresh[k].YouTubeID, -1-k)
+	}
+	counts := make(map[string]int, len(holders))
+	for id, h := range holders {
+		counts[id] = len(h)
+	}
+	return counts
+}
+
+// fold folds each reading into its record, or adds it as a new one.
+func (m *merger) fold() {
+	for k, f := range m.fresh {
+		i := m.target[k]
+		if i < 0 {
+			f.FirstSeen, f.LastSeen = Nullable(m.day), Nullable(m.day)
+			m.readBy[len(m.out)] = k
+			m.read[f.ID], m.added[f.ID] = true, true
+			m.out = append(m.out, f)
+			continue
+		}
+		m.read[m.out[i].ID] = true
+		old := m.out[i]
+		merged := update(old, f, m.day >= string(old.LastSeen), m.day, m.day)
+		if f.ID != old.ID && !slices.Contains(old.PreviousIDs, f.ID) {
+			merged.PreviousIDs = unionSorted(merged.PreviousIDs, []string{f.ID})
+		}
+		m.out[i] = merged
+	}
+}
+
+// consolidate merges the records of the pages read that the identity
+// rules show to be one talk by a video, a title, or a date and speaker,
+// unless this snapshot lists both (two entries of one page are two talks).
+// An edit seen only now can link them (a mistyped date fixed, the video of
+// an untitled talk added), and two entries a page listed at once can be
+// dropped together. Each group becomes the record seen first.
+func (m *merger) consolidate() {
+	var scope []int
+	for i := range m.out {
+		if m.read[m.out[i].ID] || onPages(&m.out[i], m.pages) {
+			scope = append(scope, i)
+		}
+	}
+	bothRead := func(i, j int) bool { return m.read[m.out[i].ID] && m.read[m.out[j].ID] }
+	groups := groupDoubles(m.out, scope, bothRead, m.read)
+	if len(groups) == 0 {
+		return
+	}
+	removed := map[int]bool{}
+	for _, g := range groups {
+		keep := g[0]
+		for _, i := range g[1:] {
+			if m.read[m.out[i].ID] {
+				m.read[m.out[keep].ID] = true
+			}
+			m.absorbed[m.out[keep].ID] = append(m.absorbed[m.out[keep].ID], m.out[i].ID)
+			m.out[keep] = absorb(m.out[keep], m.out[i])
+			removed[i] = true
+		}
+	}
+	kept := m.out[:0]
+	for i, t := range m.out {
+		if !removed[i] {
+			kept = append(kept, t)
+		}
+	}
+	m.out = kept
+	m.readBy = nil // indexes moved; nothing after this step uses them
+}
+
+func onPages(t *Talk, pages map[string]bool) bool {
+	for _, u := range t.SourceURLs {
+		if pages[u] {
+			return true
+		}
+	}
+	return false
+}
+
+// groupDoubles groups the records of talks among scope that one reading
+// would give one id (SameKey), or that the identity rules show to be one
+// talk by SameDate evidence or stronger unless apart says they are two
+// entries. Each group lists its records in the
+// order of firstSeenOrder: the first is the one to keep. preferred breaks
+// ties of first_seen.
+func groupDoubles(talks []Talk, scope []int, apart func(i, j int) bool, preferred map[string]bool) [][]int {
+	index := newCandidates()
+	for _, i := range scope {
+		index.add(i, &talks[i], false)
+	}
+	videos := videoCounts(talks)
+	shared := func(id string) bool { return videos[id] == 2 }
+	parent := map[int]int{}
+	var find func(int) int
+	find = func(i int) int {
+		p, ok := parent[i]
+		if !ok || p == i {
+			return i
+		}
+		parent[i] = find(p)
+		return parent[i]
+	}
+	for _, i := range scope {
+		for _, j := range index.of(&talks[i], false) {
+			if j <= i || find(i) == find(j) {
+				continue
+			}
+			if SameKey(&talks[i], &talks[j]) || (!apart(i, j) && EvidenceOf(&talks[i], &talks[j], shared) >= SameDate) {
+				parent[find(j)] = find(i)
+			}
+		}
+	}
+	byRoot := map[int][]int{}
+	for i := range parent {
+		byRoot[find(i)] = append(byRoot[find(i)], i)
+	}
+	var groups [][]int
+	for root, members := range byRoot {
+		g := append(members, root)
+		slices.Sort(g)
+		g = slices.Compact(g)
+		slices.SortFunc(g, func(a, b int) int { return firstSeenOrder(&talks[a], &talks[b], preferred) })
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b []int) int { return cmp.Compare(talks[a[0]].ID, talks[b[0]].ID) })
+	return groups
+}
+
+// firstSeenOrder orders records by the day they were first seen (unknown
+// last), then preferred records first, then by id: the first of a group
+// of doubles keeps its id, the first id the talk had.
+func firstSeenOrder(a, b *Talk, preferred map[string]bool) int {
+	return cmp.Or(
+		cmp.Compare(boolRank(a.FirstSeen == ""), boolRank(b.FirstSeen == "")),
+		cmp.Compare(a.FirstSeen, b.FirstSeen),
+		-cmp.Compare(boolRank(preferred[a.ID]), boolRank(preferred[b.ID])),
+		cmp.Compare(a.ID, b.ID),
+	)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func videoCounts(talks []Talk) map[string]int {
+	counts := map[string]int{}
+	for _, t := range talks {
+		if t.YouTubeID != "" {
+			counts[t.YouTubeID]++
+		}
+	}
+	return counts
+}
+
+// absorb merges record other into keep, which keeps its id: the record
+// seen last gives each field its value where it has one, the other fills
+// the gaps, and other's ids become previous ids.
+func absorb(keep, other Talk) Talk {
+	newer := string(other.LastSeen) <= string(keep.LastSeen)
+	var merged Talk
+	if newer {
+		merged = update(other, keep, true, string(keep.FirstSeen), string(keep.LastSeen))
+	} else {
+		merged = update(keep, other, true, string(other.FirstSeen), string(other.LastSeen))
+	}
+	merged.ID = keep.ID
+	ids := append([]string{other.ID}, other.PreviousIDs...)
+	ids = append(ids, keep.PreviousIDs...)
+	merged.PreviousIDs = unionSorted(nil, slices.DeleteFunc(ids, func(id string) bool { return id == keep.ID }))
+	return merged
+}
+
+// update folds reading f into record old by the fields' Merge policies.
+// newer says whether f is at least as new as old; first and last are the
+// days f was first and last seen.
+func update(old, f Talk, newer bool, first, last string) Talk {
+	m := old
+	groups := map[string]bool{} // group → taken from f
+	for _, fd := range Fields {
+		switch fd.Merge {
+		case Newer:
+			take, decided := groups[fd.Group]
+			if fd.Group == "" || !decided {
+				take = !fd.Empty(&f) && (newer || fd.Empty(&old))
+				if fd.Group != "" {
+					groups[fd.Group] = take
+				}
+			}
+			if take {
+				fd.copyFrom(&m, &f)
+			}
+		case NewerSpeakers:
+			if !fd.Empty(&f) && (newer || fd.Empty(&old)) {
+				fd.SetSpeakers(&m, fillSpeakers(fd.Speakers(&f), fd.Speakers(&old)))
+			}
+		case Union:
+			fd.SetStrings(&m, unionSorted(fd.Strings(&old), fd.Strings(&f)))
+		case Earliest:
+			fd.SetText(&m, minDate(fd.Text(&old), first))
+		case Latest:
+			fd.SetText(&m, maxDate(fd.Text(&old), last))
+		}
+	}
+	return m
+}
+
+// list sets the listed of the records of the pages read, where the
+// snapshot is the newest reading of a page: a record it lists is listed,
+// and one it does not is no longer. An older snapshot (a backfill behind a
+// fetch) says nothing about what the pages list today: the records it
+// reads keep their listed, and those it adds are not listed. A page's
+// newest reading is known from its records: a reading moves the last_seen
+// of every talk it lists to its day.
+func (m *merger) list(dataset []Talk, pages []string) {
+	latest := make(map[string]string, len(pages))
+	for _, p := range pages {
+		latest[p] = ""
+	}
+	for _, t := range dataset {
+		for _, u := range t.SourceURLs {
+			if l, ok := latest[u]; ok {
+				latest[u] = maxDate(l, string(t.LastSeen))
+			}
+		}
+	}
+	for i := range m.out {
+		t := &m.out[i]
+		newest := false
+		for _, u := range t.SourceURLs {
+			if l, ok := latest[u]; ok && m.day >= l {
+				newest = true
+				break
+			}
+		}
+		switch {
+		case m.read[t.ID] && (newest || m.added[t.ID]):
+			t.Listed = newest
+		case !m.read[t.ID] && newest:
+			t.Listed = false
+		}
+	}
+}
+
+// DeriveListed sets every record's listed from the records alone: whether
+// it has the latest last_seen of the records of one of its pages. That is
+// what Merge sets when every page's latest reading listed something, and
+// what a dataset written before listed was recorded is given.
+func DeriveListed(talks []Talk) {
+	latest := map[string]string{} // page → latest last_seen
+	for _, t := range talks {
+		for _, u := range t.SourceURLs {
+			latest[u] = maxDate(latest[u], string(t.LastSeen))
+		}
+	}
+	for i := range talks {
+		t := &talks[i]
+		t.Listed = false
+		for _, u := range t.SourceURLs {
+			if t.LastSeen != "" && string(t.LastSeen) == latest[u] {
+				t.Listed = true
+				break
+			}
+		}
+	}
+}
+
+// changes compares the merged records with the dataset they came from.
+func (m *merger) changes(dataset []Talk) []Change {
+	before := make(map[string]*Talk, len(dataset))
+	for i := range dataset {
+		before[dataset[i].ID] = &dataset[i]
+	}
+	var changes []Change
+	for i := range m.out {
+		t := &m.out[i]
+		if c, ok := classify(before[t.ID], t, m.absorbed[t.ID]); ok {
+			changes = append(changes, c)
 		}
 	}
 	sort.SliceStable(changes, func(a, b int) bool { return changes[a].ID < changes[b].ID })
-	return out, changes
+	return changes
+}
+
+// classify says how record after differs from record before (nil for a
+// record that is new), and whether that is news.
+func classify(before, after *Talk, merged []string) (Change, bool) {
+	switch {
+	case before == nil:
+		return changeOf(*after, ChangeAdded, nil), true
+	case len(merged) > 0:
+		c := changeOf(*after, ChangeMerged, ChangedFields(*before, *after))
+		c.Merged = slices.Sorted(slices.Values(merged))
+		return c, true
+	case before.Listed && !after.Listed:
+		return changeOf(*after, ChangeUnlisted, ChangedFields(*before, *after)), true
+	}
+	if fields := ChangedFields(*before, *after); len(fields) > 0 {
+		return changeOf(*after, ChangeUpdated, fields), true
+	}
+	return Change{}, false
 }
 
 // LastListed returns, in order, the indexes of the talks that the latest
 // reading of pages up to day listed. A reading moves the last_seen of every
 // talk it lists to its day, so for each page these are the talks that
 // carry it in source_urls and have the latest last_seen among them. A new
-// reading of the pages is compared with them: a talk it does not list is
-// no longer listed, and a reading that lists far fewer is suspect. Talks
-// seen after day (a newer dataset given an older snapshot) are left out.
+// reading of the pages is compared with them: a reading that lists far
+// fewer is suspect. Talks seen after day (a newer dataset given an older
+// snapshot) are left out.
 func LastListed(talks []Talk, pages []string, day string) []int {
 	latest := make(map[string]string, len(pages)) // page -> latest last_seen
 	for _, p := range pages {
@@ -105,211 +525,83 @@ func LastListed(talks []Talk, pages []string, day string) []int {
 	return out
 }
 
-// scopeOf marks the records that were seen on one of the pages read.
-func scopeOf(talks []Talk, pages []string) map[int]bool {
-	read := map[string]bool{}
-	for _, p := range pages {
-		read[p] = true
-	}
-	scope := map[int]bool{}
-	for i, t := range talks {
-		for _, u := range t.SourceURLs {
-			if read[u] {
-				scope[i] = true
-				break
-			}
-		}
-	}
-	return scope
-}
-
-// reconcile gives a fresh record the id of the earlier record it edits.
-// Only records of the pages read that the snapshot no longer lists under
-// their own id are candidates, so two talks both still listed are never
-// merged.
-func reconcile(out, fresh []Talk, index map[string]int, inScope map[int]bool, freshIDs map[string]bool) {
-	taken := map[int]bool{}
-	for k := range fresh {
-		f := &fresh[k]
-		if _, ok := index[f.ID]; ok {
-			continue
-		}
-		for i, old := range out {
-			if !inScope[i] || taken[i] || freshIDs[old.ID] || !sameTalk(old, *f) {
-				continue
-			}
-			taken[i] = true
-			f.ID = old.ID
-			break
-		}
-	}
-}
-
-// sameTalk decides whether b is a later version of a. Same event, and one
-// of: the same non-empty title; the same speaker on the same date, or
-// with a date missing on one side, or rescheduled within 90 days; a
-// speaker name corrected by a letter or two on the same date. Talks on
-// one date that share no speaker are never one talk, whatever their
-// titles: the seminar gives a freed slot to another speaker, and
-// placeholder titles ("TBD") repeat.
-func sameTalk(a, b Talk) bool {
-	if a.Event != b.Event {
-		return false
-	}
-	if a.Date != "" && a.Date == b.Date && !shareSpeaker(a, b) {
-		return false
-	}
-	if a.Title != "" && Fold(a.Title) == Fold(b.Title) {
-		return true
-	}
-	an, bn := firstSpeaker(a), firstSpeaker(b)
-	if an == "" || bn == "" {
-		return false
-	}
-	if an == bn {
-		return a.Date == "" || b.Date == "" || daysApart(string(a.Date), string(b.Date)) <= 90
-	}
-	return a.Date != "" && a.Date == b.Date && editDistance(an, bn) <= 2
-}
-
-// shareSpeaker reports whether a and b have a speaker in common, up to a
-// misspelling of a letter or two; talks without speakers share nothing to
-// tell them apart, so they count as sharing.
-func shareSpeaker(a, b Talk) bool {
-	if len(a.Speakers) == 0 || len(b.Speakers) == 0 {
-		return true
-	}
-	for _, sa := range a.Speakers {
-		for _, sb := range b.Speakers {
-			if editDistance(Fold(sa.Name), Fold(sb.Name)) <= 2 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func firstSpeaker(t Talk) string {
-	if len(t.Speakers) == 0 {
-		return ""
-	}
-	return Fold(t.Speakers[0].Name)
-}
-
-func daysApart(a, b string) float64 {
-	ta, errA := time.Parse(time.DateOnly, a)
-	tb, errB := time.Parse(time.DateOnly, b)
-	if errA != nil || errB != nil {
-		return 1e9
-	}
-	d := ta.Sub(tb).Hours() / 24
-	if d < 0 {
-		d = -d
-	}
-	return d
-}
-
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
-// update merges a fresh reading f of a record into old. When the snapshot
-// is at least as new as the record, f's non-empty values win; when it is
-// older, f only fills gaps.
-func update(old, f Talk, day string) Talk {
-	newer := day >= string(old.LastSeen)
-	pick := func(o, n string) string {
-		if n == "" || (!newer && o != "") {
-			return o
-		}
-		return n
-	}
-	m := old
-	m.Kind = pick(old.Kind, f.Kind)
-	m.Event = pick(old.Event, f.Event)
-	m.Series = pick(old.Series, f.Series)
-	m.Session = pick(old.Session, f.Session)
-	m.Date = Nullable(pick(string(old.Date), string(f.Date)))
-	m.StartTime = Nullable(pick(string(old.StartTime), string(f.StartTime)))
-	m.EndTime = Nullable(pick(string(old.EndTime), string(f.EndTime)))
-	m.Title = pick(old.Title, f.Title)
-	if len(f.Speakers) > 0 && (newer || len(old.Speakers) == 0) {
-		m.Speakers = fillSpeakers(f.Speakers, old.Speakers)
-	}
-	m.Abstract = pick(old.Abstract, f.Abstract)
-	m.Bio = pick(old.Bio, f.Bio)
-	if f.VideoURL != "" && (newer || old.VideoURL == "") {
-		m.VideoURL, m.YouTubeID = f.VideoURL, f.YouTubeID
-	}
-	m.VideoKind = pick(old.VideoKind, f.VideoKind)
-	m.SlidesURL = pick(old.SlidesURL, f.SlidesURL)
-	m.SourceURLs = unionSorted(old.SourceURLs, f.SourceURLs)
-	m.FirstSeen = Nullable(minDate(string(old.FirstSeen), day))
-	m.LastSeen = Nullable(maxDate(string(old.LastSeen), day))
-	return m
-}
-
-// ChangedFields lists the contract fields whose values differ between two
-// versions of a record. first_seen and last_seen are bookkeeping, not
-// edits, and are left out.
+// ChangedFields lists the fields whose change is news (Field.Edit) that
+// differ between two versions of a record, in the contract's order.
 func ChangedFields(a, b Talk) []string {
 	var fields []string
-	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
-	typ := va.Type()
-	for i := 0; i < typ.NumField(); i++ {
-		name := strings.Split(typ.Field(i).Tag.Get("json"), ",")[0]
-		if name == "first_seen" || name == "last_seen" {
-			continue
-		}
-		if !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
-			fields = append(fields, name)
+	for _, f := range Fields {
+		if f.Edit && !f.Equal(&a, &b) {
+			fields = append(fields, f.Name)
 		}
 	}
 	return fields
 }
 
-// Diff compares two versions of a dataset by id.
+// Diff compares two versions of a dataset, as Merge would report the
+// change from one to the other: a record of old is found in new by its id,
+// by an id new gives as a previous id, or else by the identity rules among
+// the records of new that old does not hold; several records of old found
+// in one record of new were merged. A record of old found nowhere in new is
+// reported removed: a dataset kept by mlsysscrape never loses one.
 func Diff(old, new []Talk) []Change {
-	before := map[string]Talk{}
-	for _, t := range old {
-		before[t.ID] = t
+	ids := map[string]int{}
+	for i, t := range new {
+		for _, id := range t.PreviousIDs {
+			ids[id] = i
+		}
 	}
-	var changes []Change
-	seen := map[string]bool{}
-	for _, t := range new {
-		seen[t.ID] = true
-		o, ok := before[t.ID]
-		switch {
-		case !ok:
-			changes = append(changes, changeOf(t, ChangeAdded, nil))
-		default:
-			if fields := ChangedFields(o, t); len(fields) > 0 {
-				changes = append(changes, changeOf(t, ChangeUpdated, fields))
+	for i, t := range new {
+		ids[t.ID] = i
+	}
+	found := map[int][]int{} // record of new → records of old
+	var lost []int
+	for j, o := range old {
+		if i, ok := ids[o.ID]; ok {
+			found[i] = append(found[i], j)
+		} else {
+			lost = append(lost, j)
+		}
+	}
+	if len(lost) > 0 {
+		index := newCandidates()
+		for i := range new {
+			if len(found[i]) == 0 {
+				index.add(i, &new[i], true)
+			}
+		}
+		videos := videoCounts(append(slices.Clone(old), new...))
+		for _, j := range slices.Clone(lost) {
+			for _, i := range index.of(&old[j], true) {
+				if len(found[i]) == 0 && EvidenceOf(&old[j], &new[i], func(id string) bool { return videos[id] == 2 }) != NoEvidence {
+					found[i] = append(found[i], j)
+					lost = slices.DeleteFunc(lost, func(x int) bool { return x == j })
+					break
+				}
 			}
 		}
 	}
-	for _, t := range old {
-		if !seen[t.ID] {
-			changes = append(changes, changeOf(t, ChangeRemoved, nil))
+	var changes []Change
+	for i := range new {
+		t := &new[i]
+		olds := found[i]
+		var before *Talk
+		var merged []string
+		for _, j := range olds {
+			if before == nil || old[j].ID == t.ID {
+				before = &old[j]
+			}
 		}
+		for _, j := range olds {
+			if &old[j] != before {
+				merged = append(merged, old[j].ID)
+			}
+		}
+		if c, ok := classify(before, t, merged); ok {
+			changes = append(changes, c)
+		}
+	}
+	for _, j := range lost {
+		changes = append(changes, changeOf(old[j], ChangeRemoved, nil))
 	}
 	sort.SliceStable(changes, func(a, b int) bool { return changes[a].ID < changes[b].ID })
 	return changes

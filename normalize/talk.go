@@ -5,8 +5,11 @@ import (
 )
 
 // SchemaVersion is the version of the dataset contract this package writes.
-// Bump it when a field is renamed or dropped.
-const SchemaVersion = 1
+// Bump it when a field is renamed or dropped, or its meaning changes.
+//
+// Version 2 added previous_ids and listed, and made talks.sqlite the
+// dataset's store, of which the other files are views.
+const SchemaVersion = 2
 
 // Kinds of record.
 const (
@@ -20,35 +23,42 @@ const (
 	VideoLivestream = "livestream"
 )
 
-// Talk is one record of the dataset, with the contract's field names.
+// Talk is one record of the dataset. Its fields, their contract names and
+// how they merge are defined once, in [Fields]; its JSON form follows from
+// them.
 type Talk struct {
-	ID         string    `json:"id"`
-	Kind       string    `json:"kind"`
-	Event      string    `json:"event"`
-	Series     string    `json:"series"`
-	Session    string    `json:"session"`
-	Date       Nullable  `json:"date"`
-	StartTime  Nullable  `json:"start_time"`
-	EndTime    Nullable  `json:"end_time"`
-	Title      string    `json:"title"`
-	Speakers   []Speaker `json:"speakers"`
-	Abstract   string    `json:"abstract"`
-	Bio        string    `json:"bio"`
-	VideoURL   string    `json:"video_url"`
-	YouTubeID  string    `json:"youtube_id"`
-	VideoKind  string    `json:"video_kind"`
-	SlidesURL  string    `json:"slides_url"`
-	SourceURLs []string  `json:"source_urls"`
-	FirstSeen  Nullable  `json:"first_seen"`
-	LastSeen   Nullable  `json:"last_seen"`
+	ID         string
+	Kind       string
+	Event      string
+	Series     string
+	Session    string
+	Date       Nullable
+	StartTime  Nullable
+	EndTime    Nullable
+	Title      string
+	Speakers   []Speaker
+	Abstract   string
+	Bio        string
+	VideoURL   string
+	YouTubeID  string
+	VideoKind  string
+	SlidesURL  string
+	SourceURLs []string
+	FirstSeen  Nullable
+	LastSeen   Nullable
+	// PreviousIDs are the other ids this talk has had: ids a reading of it
+	// was given before it was recognised as this talk (see Merge).
+	PreviousIDs []string
+	// Listed is whether the latest reading of the talk's pages lists it.
+	Listed bool
 }
 
 // Speaker is one speaker of a talk; Affiliation and Role are "" when the
-// page gives none.
+// page gives none. Its fields are defined in [SpeakerFields].
 type Speaker struct {
-	Name        string `json:"name"`
-	Affiliation string `json:"affiliation"`
-	Role        string `json:"role"`
+	Name        string
+	Affiliation string
+	Role        string
 }
 
 // Nullable is a string that is null in JSON when empty: the contract's

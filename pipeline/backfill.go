@@ -1,25 +1,18 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
-
-// BackfillStateFile records, next to the dataset, the archive snapshots a
-// backfill has merged into it, so that a backfill that was stopped resumes
-// where it stopped and a finished one is not fetched again.
-const BackfillStateFile = ".mlsysscrape-backfill.json"
 
 // BackfillOptions configures one backfill.
 type BackfillOptions struct {
@@ -44,6 +37,9 @@ type BackfillOptions struct {
 	// OnStep, when set, is called once per point of history, in order,
 	// after the step is merged and written.
 	OnStep func(BackfillStep)
+	// Wait and OnWait are as for Fetch.
+	Wait   time.Duration
+	OnWait func(lock.Holder)
 }
 
 // BackfillStep is one point of a source's history: the site as the newest
@@ -82,8 +78,11 @@ type BackfillResult struct {
 	Fetched    int      // snapshots the archive answered for this run
 	Resumed    int      // steps merged by an earlier run and skipped
 	Unreadable int      // snapshots that did not read as a page, left out
+	Future     int      // snapshots dated after the run, refused
 	Written    []string // files written, each once, in the order first written
 	Failed     []SourceError
+	// Notes and Repaired are as for Fetch.
+	Notes, Repaired []string
 }
 
 // Backfill rebuilds the history of the sources from the archive. It lists
@@ -92,19 +91,17 @@ type BackfillResult struct {
 // from the newest snapshot of each page at or before that time and merges
 // it into the dataset in opt.Out as an observation of that day: records
 // get first_seen and last_seen from snapshot dates, and talks later pages
-// dropped are kept. After each step the dataset is written, then the
-// state file, so a backfill stopped at any point (ctx cancelled, a source
-// failing after retries) loses no work, and the next run skips the
-// snapshots already merged without fetching them.
+// dropped are kept. Each step is one commit, the snapshots it merged
+// recorded in the same transaction, so a backfill stopped at any point
+// (ctx cancelled, a source failing after retries, the process killed)
+// loses no work, and the next run skips the snapshots already merged
+// without fetching them. A snapshot dated after the run is refused.
 func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error) {
-	dataset, oldManifest, err := openDataset(opt.Out)
+	store, err := export.Open(ctx, opt.Out, export.OpenOptions{Command: "mlsysscrape backfill", Wait: opt.Wait, OnWait: opt.OnWait})
 	if err != nil {
 		return nil, err
 	}
-	state, err := readBackfillState(opt.Out)
-	if err != nil {
-		return nil, err
-	}
+	defer store.Close()
 	if opt.Archive == "" {
 		opt.Archive = scrape.DefaultArchive
 	}
@@ -121,14 +118,17 @@ func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error)
 	now := opt.now()
 	b := &backfill{
 		opt:      opt,
+		ctx:      ctx,
+		now:      now,
 		archive:  archive,
-		before:   dataset,
-		dataset:  dataset,
-		state:    state,
+		store:    store,
+		before:   store.Talks(),
+		dataset:  store.Talks(),
 		manifest: newManifest(opt.ToolVersion, now),
-		res:      &BackfillResult{},
+		res:      &BackfillResult{Notes: store.Notes()},
 		written:  map[string]bool{},
 	}
+	oldManifest := store.LastManifest()
 
 	var histories []*history
 	for _, src := range opt.Sources {
@@ -158,8 +158,10 @@ func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error)
 		}
 		b.manifest.Sources = append(b.manifest.Sources, *report)
 	}
-	if b.merges > 0 {
-		if err := b.writeManifest(); err != nil {
+	if b.merges > 0 || len(b.res.Failed) > 0 {
+		// The last step's manifest knew only the sources walked before
+		// it: the run's report is news of its own.
+		if err := b.commit(export.Run{Manifest: b.manifestNow(), ReportRun: true}); err != nil {
 			return b.finish(), err
 		}
 	}
@@ -187,10 +189,12 @@ const statusResumed = "unchanged"
 // backfill is the state of one run.
 type backfill struct {
 	opt      BackfillOptions
+	ctx      context.Context
+	now      time.Time
 	archive  *scrape.Archive
+	store    *export.Store
 	before   []normalize.Talk
 	dataset  []normalize.Talk
-	state    *backfillState
 	manifest *export.Manifest     // sources done, warnings so far
 	walking  *export.SourceReport // the source being walked
 	res      *BackfillResult
@@ -237,6 +241,7 @@ func (b *backfill) list(src scrape.Source) (*history, error) {
 		if err != nil {
 			return nil, err
 		}
+		snaps = b.refuseFuture(page.URL, snaps)
 		h.pages = append(h.pages, pageHistory{url: page.URL, snaps: snaps})
 		for _, s := range snaps {
 			if !seen[s.Timestamp] {
@@ -256,6 +261,21 @@ func (b *backfill) list(src scrape.Source) (*history, error) {
 	return h, nil
 }
 
+// refuseFuture leaves out the snapshots dated after the run, with a
+// warning: merged, they would date talks as seen on a day to come.
+func (b *backfill) refuseFuture(page string, snaps []scrape.Snapshot) []scrape.Snapshot {
+	return slices.DeleteFunc(snaps, func(s scrape.Snapshot) bool {
+		when, err := s.Time()
+		if err != nil || !when.After(b.now) {
+			return false
+		}
+		b.res.Future++
+		b.manifest.Warnings = append(b.manifest.Warnings, export.ManifestNote{SourceURL: page, Field: "snapshot",
+			Text: s.Timestamp, Reason: fmt.Sprintf("the archive dates this snapshot %s, after this run (%s): refused", timestamp(when), timestamp(b.now))})
+		return true
+	})
+}
+
 // walk merges one source's history, step by step. It returns the source's
 // manifest report as of the last step merged.
 func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, error) {
@@ -263,24 +283,17 @@ func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, 
 		Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}
 	b.walking = report
 	defer func() { b.done += len(h.times) }()
-	together := len(h.pages) > 1
 	// current holds each page's newest snapshot read so far: steps go
 	// forward in time, so a page's snapshot is read once and serves every
-	// step until the page's next one.
+	// step until the page's next one. A resumed run reads again the
+	// snapshots the first step after the merged ones builds on.
 	current := map[string]*SnapshotRead{}
-	if together {
-		for _, p := range h.pages {
-			if l := b.state.Latest[p.url]; l != nil {
-				current[p.url] = &SnapshotRead{Page: p.url, Snapshot: l.Snapshot, URL: b.archive.SnapshotURL(l.Snapshot), Result: l.Result}
-			}
-		}
-	}
 	for i, t := range h.times {
 		if err := ctx.Err(); err != nil {
 			return report, err
 		}
 		step := BackfillStep{N: b.done + i + 1, Total: b.res.Steps, Source: h.src.Name, Timestamp: t}
-		if b.state.mergedAt(h, t) {
+		if b.mergedAt(h, t) {
 			b.res.Resumed++
 			b.opt.onStep(b.resumed(step, h))
 			continue
@@ -289,6 +302,7 @@ func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, 
 		if err != nil {
 			return report, err
 		}
+		var run export.Run
 		if len(reads) > 0 {
 			var pages []*scrape.Result
 			var urls []string
@@ -298,12 +312,17 @@ func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, 
 			talks, rep := normalize.Build(pages)
 			step.Talks = len(talks)
 			*report = snapshotsReport(*report, reads, len(talks), rep)
-			if err := b.merge(talks, urls, t); err != nil {
+			if run, err = b.merge(talks, urls, t); err != nil {
 				return report, err
 			}
 		}
-		b.state.record(h, t, current, together)
-		if err := b.state.write(b.opt.Out); err != nil {
+		for _, p := range h.pages {
+			if _, ok := p.takenAt(t); ok {
+				run.Snapshots = append(run.Snapshots, export.ArchiveSnapshot{Page: p.url, Timestamp: t})
+			}
+		}
+		run.Manifest = b.manifestNow()
+		if err := b.commit(run); err != nil {
 			return report, err
 		}
 		b.opt.onStep(step)
@@ -387,54 +406,60 @@ func unreadable(r *scrape.Result) bool {
 	return r != nil && r.Status >= 200 && r.Status < 500 && r.Status != 429
 }
 
-// merge folds the site as read at t into the dataset and writes it, with
-// the snapshot's changes dated by the snapshot in the history.
-func (b *backfill) merge(talks []normalize.Talk, pages []string, t string) error {
+// merge folds the site as read at t into the dataset, as an observation
+// of the snapshot's day, and returns the run that commits it: its
+// changes dated by the snapshot in the history.
+func (b *backfill) merge(talks []normalize.Talk, pages []string, t string) (export.Run, error) {
 	snap := scrape.Snapshot{Timestamp: t}
 	when, err := snap.Time()
 	if err != nil {
-		return err
+		return export.Run{}, err
 	}
 	merged, changes := normalize.Merge(b.dataset, normalize.Snapshot{Talks: talks, Pages: pages, Day: snap.Day()})
-	// The dataset on disk is sorted; keeping the one in memory in the
-	// same order makes a resumed run merge exactly as an uninterrupted one.
 	export.SortTalks(merged)
 	b.dataset = merged
 	b.merges++
-	return b.write(changes, timestamp(when))
+	return export.Run{Changes: changes, RunAt: timestamp(when)}, nil
 }
 
-// write writes the dataset with a change log dated runAt.
-func (b *backfill) write(changes []normalize.Change, runAt string) error {
+// commit commits run, with the dataset as it is now.
+func (b *backfill) commit(run export.Run) error {
+	run.Talks, run.Formats, run.CSV = b.dataset, b.opt.Formats, b.opt.CSV
+	res, err := b.store.Commit(b.ctx, &run)
+	if res != nil {
+		for _, w := range res.Written {
+			if !b.written[w] {
+				b.written[w] = true
+				b.res.Written = append(b.res.Written, w)
+			}
+		}
+		b.res.Repaired = append(b.res.Repaired, res.Repaired...)
+		b.res.Manifest = res.Manifest
+	}
+	return err
+}
+
+// manifestNow is the run's report so far: the sources walked, and the
+// one being walked.
+func (b *backfill) manifestNow() *export.Manifest {
 	m := *b.manifest
 	m.Sources = append([]export.SourceReport(nil), b.manifest.Sources...)
 	if b.walking != nil {
 		m.Sources = append(m.Sources, *b.walking)
 	}
-	d := &export.Dataset{Talks: b.dataset, Manifest: &m, Changes: changes, RunAt: runAt}
-	written, err := export.Write(b.opt.Out, d, b.opt.Formats, b.opt.CSV)
-	for _, w := range written {
-		if !b.written[w] {
-			b.written[w] = true
-			b.res.Written = append(b.res.Written, w)
-		}
-	}
-	b.res.Manifest = d.Manifest
-	return err
+	m.Warnings = append([]export.ManifestNote(nil), b.manifest.Warnings...)
+	return &m
 }
 
-// writeManifest rewrites manifest.json with the report of every source:
-// the last step's write knew only the sources walked before it. The data
-// files have not changed since, so the manifest still describes them.
-func (b *backfill) writeManifest() error {
-	m := *b.res.Manifest
-	m.Sources, m.Warnings = b.manifest.Sources, b.manifest.Warnings
-	var buf bytes.Buffer
-	if err := export.WriteManifest(&buf, &m); err != nil {
-		return err
+// mergedAt reports whether every snapshot taken at t of the source's pages
+// is merged.
+func (b *backfill) mergedAt(h *history, t string) bool {
+	for _, p := range h.pages {
+		if _, ok := p.takenAt(t); ok && !b.store.Merged(p.url, t) {
+			return false
+		}
 	}
-	b.res.Manifest = &m
-	return export.WriteFileAtomic(filepath.Join(b.opt.Out, export.ManifestJSON), buf.Bytes())
+	return true
 }
 
 // fail records a source that stopped; report is how far it got, nil if
@@ -479,91 +504,4 @@ func snapshotsReport(report export.SourceReport, reads []*SnapshotRead, talks in
 		report.Warnings = append(report.Warnings, export.ManifestNote{SourceURL: n.SourceURL, Field: n.Field, Reason: n.Reason})
 	}
 	return report
-}
-
-// backfillState is the state file: which snapshots are in the dataset.
-type backfillState struct {
-	// Merged holds, by page URL, the timestamps of the snapshots merged.
-	Merged map[string][]string `json:"merged"`
-	// Latest holds, for pages read together with others (a workshop
-	// site's talks, schedule and papers), the newest snapshot merged and
-	// what it read, so a resumed run builds the site with it rather than
-	// fetching it again.
-	Latest map[string]*readPage `json:"latest,omitempty"`
-
-	merged map[string]map[string]bool
-}
-
-type readPage struct {
-	Snapshot scrape.Snapshot `json:"snapshot"`
-	Result   *scrape.Result  `json:"result"`
-}
-
-func readBackfillState(dir string) (*backfillState, error) {
-	path := filepath.Join(dir, BackfillStateFile)
-	st := &backfillState{}
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-	case err != nil:
-		return nil, err
-	default:
-		if err := json.Unmarshal(data, st); err != nil {
-			return nil, fmt.Errorf("reading %s: %w (delete it to backfill from the start)", path, err)
-		}
-	}
-	st.merged = map[string]map[string]bool{}
-	for page, stamps := range st.Merged {
-		st.merged[page] = map[string]bool{}
-		for _, ts := range stamps {
-			st.merged[page][ts] = true
-		}
-	}
-	if st.Latest == nil {
-		st.Latest = map[string]*readPage{}
-	}
-	return st, nil
-}
-
-// mergedAt reports whether every snapshot taken at t of the source's pages
-// is merged.
-func (st *backfillState) mergedAt(h *history, t string) bool {
-	for _, p := range h.pages {
-		if _, ok := p.takenAt(t); ok && !st.merged[p.url][t] {
-			return false
-		}
-	}
-	return true
-}
-
-// record marks the snapshots taken at t as merged and, for pages read
-// together, keeps the newest reading of each.
-func (st *backfillState) record(h *history, t string, current map[string]*SnapshotRead, together bool) {
-	for _, p := range h.pages {
-		if _, ok := p.takenAt(t); !ok {
-			continue
-		}
-		if st.merged[p.url] == nil {
-			st.merged[p.url] = map[string]bool{}
-		}
-		st.merged[p.url][t] = true
-		if r := current[p.url]; together && r != nil && r.Err == nil {
-			st.Latest[p.url] = &readPage{Snapshot: r.Snapshot, Result: r.Result}
-		}
-	}
-}
-
-func (st *backfillState) write(dir string) error {
-	st.Merged = map[string][]string{}
-	for page, set := range st.merged {
-		for ts := range set {
-			st.Merged[page] = append(st.Merged[page], ts)
-		}
-		sort.Strings(st.Merged[page])
-	}
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return export.WriteFileAtomic(filepath.Join(dir, BackfillStateFile), append(data, '\n'))
 }

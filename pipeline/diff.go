@@ -3,14 +3,15 @@ package pipeline
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
-// Diff compares two datasets, each given as a dataset folder or a
-// talks.json file.
+// Diff compares two datasets, each given as a dataset folder (its store,
+// or talks.json in a folder without one) or a talks.json file, with the
+// identity rules Merge uses: a talk found under an id it had before is the
+// same talk, and talks merged into one are reported as merged.
 func Diff(oldPath, newPath string) ([]normalize.Change, error) {
 	old, err := readTalks(oldPath)
 	if err != nil {
@@ -29,7 +30,8 @@ func readTalks(path string) ([]normalize.Talk, error) {
 		return nil, err
 	}
 	if info.IsDir() {
-		path = filepath.Join(path, export.TalksJSON)
+		talks, _, err := export.ReadDataset(path)
+		return talks, err
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -5,16 +5,14 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
@@ -25,9 +23,6 @@ const (
 	statusUnchanged = "unchanged" // every page as it was at the last run
 	statusFailed    = "failed"
 )
-
-// CacheFile holds the page validators, next to the dataset it describes.
-const CacheFile = ".mlsysscrape-cache.json"
 
 // FetchOptions configures one fetch.
 type FetchOptions struct {
@@ -42,6 +37,11 @@ type FetchOptions struct {
 	ShrinkRatio float64
 	Now         func() time.Time
 	ToolVersion string
+	// Wait is how long to wait for another run writing opt.Out to finish
+	// (0 not at all, lock.Forever until ctx is done); OnWait is told
+	// whom it waits for.
+	Wait   time.Duration
+	OnWait func(lock.Holder)
 }
 
 // FetchResult says what a fetch did.
@@ -51,6 +51,9 @@ type FetchResult struct {
 	Talks    int      // records in the dataset after the run
 	Written  []string // files rewritten; none when nothing changed
 	Failed   []SourceError
+	// Notes says what opening the dataset did (an upgrade, a lock taken
+	// over from a killed run), Repaired which views were regenerated.
+	Notes, Repaired []string
 }
 
 // SourceError is a source that could not be merged this run. Its records
@@ -70,46 +73,55 @@ func (e SourceError) Unwrap() error { return e.Err }
 var ErrPartial = errors.New("some sources failed")
 
 // Fetch crawls the sources, merges what they list into the dataset in
-// opt.Out and writes it. A failed source never empties or shrinks the
-// dataset: its records stay as they were and the manifest says why.
+// opt.Out and commits it. A failed source never empties or shrinks the
+// dataset: its records stay as they were and the manifest says why. The
+// folder is locked for the whole run.
 func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
-	dataset, oldManifest, err := openDataset(opt.Out)
+	store, err := export.Open(ctx, opt.Out, export.OpenOptions{Command: "mlsysscrape fetch", Wait: opt.Wait, OnWait: opt.OnWait})
 	if err != nil {
 		return nil, err
 	}
+	defer store.Close()
+	res := &FetchResult{Notes: store.Notes()}
 	now := opt.now()
-	validators, err := readValidators(opt.Out)
-	if err != nil {
-		return nil, err
-	}
+	dataset, oldManifest := store.Talks(), store.LastManifest()
 	var crawler scrape.Crawler
 	if opt.Crawler != nil {
 		crawler = *opt.Crawler
 	}
-	crawler.Validators = validators
+	crawler.Validators = validatorsOf(store.Pages())
+	for _, src := range opt.Sources {
+		if failedLastRun(oldManifest, src.Name) {
+			// Read in full: a failed source is never "as it was at the
+			// last run", and the run that recovers it reports it anew.
+			for _, u := range append(knownPages(store, oldManifest, src.Name), sourceURLs(src)...) {
+				delete(crawler.Validators.Pages, u)
+			}
+		}
+	}
 
-	res := &FetchResult{}
 	m := newManifest(opt.ToolVersion, now)
 	snap := normalize.Snapshot{Day: now.UTC().Format(time.DateOnly)}
-	var read []*scrape.Result
+	run := &export.Run{Manifest: m, RunAt: timestamp(now), Formats: opt.Formats, CSV: opt.CSV}
 	for _, src := range opt.Sources {
-		known := lastPages(oldManifest, src.Name)
+		known := knownPages(store, oldManifest, src.Name)
 		report, talks, pages, err := fetchSource(ctx, &crawler, src, known, dataset, snap.Day, opt)
 		switch {
 		case err != nil:
+			// Its pages' validators stay those of its last good reading:
+			// a page that changed since is read in full next time.
 			res.Failed = append(res.Failed, SourceError{Source: src.Name, Err: err})
 			report.Status, report.Error = statusFailed, err.Error()
-			// Read in full next time: a failed source is never "as it
-			// was at the last run".
-			forget(validators, src, report)
 		case pages == nil: // every page as it was at the last run
 			report = previousReport(oldManifest, src.Name, report)
 		default:
 			snap.Talks = append(snap.Talks, talks...)
 			for _, p := range pages {
 				snap.Pages = append(snap.Pages, p.URL)
+				if p.Validator.SHA256 != "" {
+					run.Pages = append(run.Pages, pageState(src.Name, p))
+				}
 			}
-			read = append(read, pages...)
 		}
 		m.Sources = append(m.Sources, report)
 		if ctx.Err() != nil {
@@ -117,32 +129,71 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 		}
 	}
 	if len(res.Failed) == len(opt.Sources) {
-		return res, fmt.Errorf("every source failed: %w", errors.Join(errs(res.Failed)...))
+		// Nothing to merge; views that do not match the store (a run
+		// stopped after its commit) are still brought in step.
+		run.Talks, run.Manifest = dataset, nil
+		cr, cerr := store.Commit(ctx, run)
+		if cr != nil {
+			res.Written, res.Repaired = cr.Written, cr.Repaired
+		}
+		return res, errors.Join(fmt.Errorf("every source failed: %w", errors.Join(errs(res.Failed)...)), cerr)
 	}
-	merged, changes := normalize.Merge(dataset, snap)
-	res.Changes, res.Manifest, res.Talks = changes, m, len(merged)
-	// Write leaves alone every file whose bytes would not change, so a run
-	// over unchanged pages touches nothing; a page that changed without a
-	// talk changing still moves the last_seen of the talks it lists. A
-	// failure, or the recovery from one, is news for manifest.json alone.
-	export.SortTalks(merged)
-	d := &export.Dataset{Talks: merged, Manifest: m, Changes: changes, RunAt: timestamp(now),
-		ReportRun: len(res.Failed) > 0 || hadFailure(oldManifest)}
-	written, err := export.Write(opt.Out, d, opt.Formats, opt.CSV)
+	run.Talks, run.Changes = normalize.Merge(dataset, snap)
+	// A failure, or the recovery from one, is news for manifest.json alone.
+	run.ReportRun = len(res.Failed) > 0 || hadFailure(oldManifest)
+	res.Changes, res.Manifest, res.Talks = run.Changes, m, len(run.Talks)
+	cr, err := store.Commit(ctx, run)
+	if cr != nil {
+		res.Written, res.Repaired, res.Manifest = cr.Written, cr.Repaired, cr.Manifest
+	}
 	if err != nil {
-		return res, err
-	}
-	res.Written = written
-	for _, p := range read {
-		validators.Record(p)
-	}
-	if err := writeValidators(opt.Out, validators); err != nil {
 		return res, err
 	}
 	if len(res.Failed) > 0 {
 		return res, fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs(res.Failed)...))
 	}
 	return res, nil
+}
+
+// validatorsOf makes the crawler's conditional requests from the pages
+// the store knows.
+func validatorsOf(pages map[string]export.Page) *scrape.Validators {
+	v := &scrape.Validators{Pages: map[string]scrape.Validator{}}
+	for u, p := range pages {
+		if p.SHA256 != "" {
+			v.Pages[u] = scrape.Validator{ETag: p.ETag, LastModified: p.LastModified, SHA256: p.SHA256}
+		}
+	}
+	return v
+}
+
+// pageState is what the store keeps of a page read for source.
+func pageState(source string, p *scrape.Result) export.Page {
+	r := pageReport(p)
+	return export.Page{URL: p.URL, Source: source, Event: r.Event, HTTPStatus: r.HTTPStatus, TalksFound: r.TalksFound,
+		FetchedAt: r.FetchedAt, ETag: p.Validator.ETag, LastModified: p.Validator.LastModified, SHA256: p.Validator.SHA256}
+}
+
+func sourceURLs(src scrape.Source) []string {
+	urls := make([]string, len(src.Pages))
+	for i, p := range src.Pages {
+		urls[i] = p.URL
+	}
+	return urls
+}
+
+// failedLastRun reports whether the last run's report says the named
+// source failed.
+func failedLastRun(m *export.Manifest, name string) bool {
+	if m == nil {
+		return false
+	}
+	for _, r := range m.Sources {
+		if r.Name == name && r.Status == statusFailed {
+			return true
+		}
+	}
+	return false
 }
 
 // hadFailure reports whether the last run's manifest records a failed
@@ -157,25 +208,6 @@ func hadFailure(m *export.Manifest) bool {
 		}
 	}
 	return false
-}
-
-// forget drops the validators of a source's pages.
-func forget(v *scrape.Validators, src scrape.Source, report export.SourceReport) {
-	for _, p := range src.Pages {
-		delete(v.Pages, p.URL)
-	}
-	for _, p := range report.Pages {
-		delete(v.Pages, p.URL)
-	}
-}
-
-// openDataset proves that dir can be written, before any network work,
-// and reads the dataset an earlier run left there.
-func openDataset(dir string) ([]normalize.Talk, *export.Manifest, error) {
-	if err := export.CheckWritable(dir); err != nil {
-		return nil, nil, err
-	}
-	return export.ReadDataset(dir)
 }
 
 func errs(failed []SourceError) []error {
@@ -259,18 +291,35 @@ func crawl(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []s
 	return full.Crawl(ctx, src)
 }
 
-// lastPages returns the pages the last run read for the named source.
-func lastPages(m *export.Manifest, name string) []string {
-	if m == nil {
-		return nil
-	}
+// knownPages returns the pages earlier runs read for the named source:
+// those the store recorded for it, and those the last run's report lists.
+func knownPages(store *export.Store, m *export.Manifest, name string) []string {
 	var urls []string
-	for _, r := range m.Sources {
-		if r.Name == name {
-			for _, p := range r.Pages {
-				urls = append(urls, p.URL)
+	seen := map[string]bool{}
+	add := func(u string) {
+		if !seen[u] {
+			seen[u] = true
+			urls = append(urls, u)
+		}
+	}
+	if m != nil {
+		for _, r := range m.Sources {
+			if r.Name == name {
+				for _, p := range r.Pages {
+					add(p.URL)
+				}
 			}
 		}
+	}
+	var stored []string
+	for u, p := range store.Pages() {
+		if p.Source == name {
+			stored = append(stored, u)
+		}
+	}
+	slices.Sort(stored)
+	for _, u := range stored {
+		add(u)
 	}
 	return urls
 }
@@ -340,24 +389,4 @@ func newManifest(toolVersion string, now time.Time) *export.Manifest {
 		Sources:       []export.SourceReport{},
 		Warnings:      []export.ManifestNote{},
 	}
-}
-
-func readValidators(dir string) (*scrape.Validators, error) {
-	f, err := os.Open(filepath.Join(dir, CacheFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return scrape.ReadValidators(strings.NewReader(""))
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return scrape.ReadValidators(f)
-}
-
-func writeValidators(dir string, v *scrape.Validators) error {
-	var b bytes.Buffer
-	if _, err := v.WriteTo(&b); err != nil {
-		return err
-	}
-	return export.WriteFileAtomic(filepath.Join(dir, CacheFile), b.Bytes())
 }

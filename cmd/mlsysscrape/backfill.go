@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
-	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/pipeline"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
@@ -39,10 +38,10 @@ rewrote are undone. A site of several pages (a workshop's talks, schedule
 and papers) is rebuilt at each snapshot time from the newest copy of each
 page; with --url, each page given is its own source (menus are not
 followed). Requests go one at a time, --delay apart, with retries on 429 and
-5xx. The dataset is written after every snapshot, and a state file
-(.mlsysscrape-backfill.json) records the snapshots merged: an interrupted
-backfill resumes where it stopped, and a rerun fetches only new snapshots.
-One line per snapshot goes to stderr, then a summary.
+5xx. Each snapshot is merged and committed in one transaction, which also
+records the snapshot as merged: an interrupted backfill resumes where it
+stopped, and a rerun fetches only new snapshots. Snapshots dated after the
+run are refused. One line per snapshot goes to stderr, then a summary.
 
 Exit status: 0 success, 1 failure or interrupted (what was merged is kept),
 2 usage error, 3 partial failure (some sources failed).`,
@@ -85,7 +84,7 @@ func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
 		}
 	}
 	crawler := opts.crawler(nil)
-	progress := &backfillProgress{w: io.Err, g: opts.globalOptions}
+	bp := &backfillProgress{w: io.Err, g: opts.globalOptions}
 	start := time.Now()
 	res, err := pipeline.Backfill(ctx, pipeline.BackfillOptions{
 		Sources:     sources,
@@ -98,11 +97,14 @@ func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
 		CSV:         export.CSVOptions{Safe: opts.CSVSafe},
 		Now:         opts.Now,
 		ToolVersion: toolVersion(),
-		OnListed:    progress.listed,
-		OnStep:      progress.step,
+		OnListed:    bp.listed,
+		OnStep:      bp.step,
+		Wait:        time.Duration(opts.Wait),
+		OnWait:      onWait(io.Err, opts.Out),
 	})
 	if res != nil {
-		progress.summary(res, opts.Out, time.Since(start))
+		newProgress(io.Err, opts.globalOptions).notes(res.Notes, res.Repaired)
+		bp.summary(res, opts.Out, time.Since(start))
 	}
 	return err
 }
@@ -152,8 +154,7 @@ func (p *backfillProgress) summary(res *pipeline.BackfillResult, out string, ela
 	if p.g.Quiet {
 		return
 	}
-	counts := changeCounts(res.Changes)
-	fmt.Fprintf(p.w, "%d snapshots (%d fetched, %d already merged, %d left out), %d talks in the dataset (%d added, %d updated), %d sources failed; %s in %s\n",
-		res.Steps, res.Fetched, res.Resumed, res.Unreadable, res.Talks, counts[normalize.ChangeAdded], counts[normalize.ChangeUpdated],
+	fmt.Fprintf(p.w, "%d snapshots (%d fetched, %d already merged, %d left out), %d talks in the dataset (%s), %d sources failed; %s in %s\n",
+		res.Steps, res.Fetched, res.Resumed, res.Unreadable+res.Future, res.Talks, countChanges(res.Changes),
 		len(res.Failed), wrote(res.Written, out), elapsed.Round(time.Millisecond))
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
 
@@ -24,6 +26,7 @@ type crawlOptions struct {
 	Delay        time.Duration
 	Timeout      time.Duration
 	Net          netOptions
+	Wait         waitFlag
 
 	// Transport replaces the network in tests; nil means the real one.
 	Transport http.RoundTripper
@@ -41,7 +44,49 @@ func (c *crawlOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
 	f.DurationVar(&c.Delay, "delay", time.Second, "pause between two requests to one host")
 	f.DurationVar(&c.Timeout, "timeout", time.Minute, "time allowed for one whole request")
+	f.Var(&c.Wait, "wait", "if another run is writing --out, wait for it to finish (for at most this long, e.g. 10m; no value: as long as it takes)")
+	f.Lookup("wait").NoOptDefVal = waitForever
 	c.Net.register(cmd)
+}
+
+// waitFlag is --wait: how long to wait for another run writing the same
+// folder. 0 (the default) does not wait; the bare flag waits as long as it
+// takes.
+type waitFlag time.Duration
+
+const waitForever = "as-long-as-it-takes"
+
+func (w *waitFlag) String() string {
+	switch d := time.Duration(*w); {
+	case d == lock.Forever:
+		return waitForever
+	case d == 0:
+		return "0s"
+	default:
+		return d.String()
+	}
+}
+
+func (w *waitFlag) Set(s string) error {
+	if s == waitForever {
+		*w = waitFlag(lock.Forever)
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("want a duration such as 30s or 10m, or no value to wait as long as it takes")
+	}
+	*w = waitFlag(d)
+	return nil
+}
+
+func (w *waitFlag) Type() string { return "duration" }
+
+// onWait tells the user whom a run waits for.
+func onWait(w io.Writer, out string) func(lock.Holder) {
+	return func(h lock.Holder) {
+		fmt.Fprintf(w, "%s is being written by %s; waiting for it to finish\n", out, h)
+	}
 }
 
 // sources checks the flags that need no network and returns the sources

@@ -117,8 +117,11 @@ func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
 		AllowShrink: opts.AllowShrink,
 		Now:         opts.Now,
 		ToolVersion: toolVersion(),
+		Wait:        time.Duration(opts.Wait),
+		OnWait:      onWait(io.Err, opts.Out),
 	})
 	if res != nil {
+		progress.notes(res.Notes, res.Repaired)
 		progress.summary(res, opts.Out, time.Since(start))
 	}
 	// A run that merged nothing has no changes to tell; a partial one

@@ -63,22 +63,40 @@ func describe(r *scrape.Result) string {
 	return fmt.Sprintf("%d talks", len(r.Talks))
 }
 
+// notes prints what opening the dataset did and which views were
+// regenerated: things a user should know happened.
+func (p *progress) notes(notes, repaired []string) {
+	if p.g.Quiet {
+		return
+	}
+	for _, n := range notes {
+		fmt.Fprintf(p.w, "note: %s\n", n)
+	}
+	for _, r := range repaired {
+		fmt.Fprintf(p.w, "regenerated %s\n", r)
+	}
+}
+
 func (p *progress) summary(res *pipeline.FetchResult, out string, elapsed time.Duration) {
 	if p.g.Quiet {
 		return
 	}
-	counts := changeCounts(res.Changes)
-	fmt.Fprintf(p.w, "%d pages, %d talks in the dataset (%d added, %d updated, %d no longer listed), %d sources failed; %s in %s\n",
-		p.pages, res.Talks, counts[normalize.ChangeAdded], counts[normalize.ChangeUpdated], counts[normalize.ChangeUnlisted],
-		len(res.Failed), wrote(res.Written, out), elapsed.Round(time.Millisecond))
+	fmt.Fprintf(p.w, "%d pages, %d talks in the dataset (%s), %d sources failed; %s in %s\n",
+		p.pages, res.Talks, countChanges(res.Changes), len(res.Failed), wrote(res.Written, out), elapsed.Round(time.Millisecond))
 }
 
-func changeCounts(changes []normalize.Change) map[string]int {
+// countChanges says how many talks each kind of change touched.
+func countChanges(changes []normalize.Change) string {
 	counts := map[string]int{}
 	for _, c := range changes {
 		counts[c.Change]++
 	}
-	return counts
+	s := fmt.Sprintf("%d added, %d updated, %d no longer listed", counts[normalize.ChangeAdded],
+		counts[normalize.ChangeUpdated], counts[normalize.ChangeUnlisted])
+	if n := counts[normalize.ChangeMerged]; n > 0 {
+		s += fmt.Sprintf(", %d merged", n)
+	}
+	return s
 }
 
 // wrote says what a run wrote, for its summary line.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlsysscrape/mlsysscrape/export"
+	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/pipeline"
 )
 
@@ -60,7 +62,7 @@ func run(ctx context.Context, args []string, io streams) int {
 	if ctx.Err() != nil {
 		err = fmt.Errorf("interrupted: %w", err)
 	}
-	fmt.Fprintf(io.Err, "mlsysscrape: %s\n", oneLine(err))
+	fmt.Fprintf(io.Err, "mlsysscrape: %s%s\n", oneLine(err), hint(err))
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
@@ -69,6 +71,19 @@ func run(ctx context.Context, args []string, io streams) int {
 		return exitPartial
 	}
 	return exitFailure
+}
+
+// hint says what the user can do about err, in terms of the command line.
+func hint(err error) string {
+	var busy *lock.BusyError
+	var contract *export.ContractError
+	switch {
+	case errors.As(err, &busy) && busy.Waited == 0:
+		return " (wait for it to finish, or run again with --wait)"
+	case errors.As(err, &contract):
+		return fmt.Sprintf(" (mlsysscrape validate --repair %s fixes what can be fixed)", contract.Dir)
+	}
+	return ""
 }
 
 func oneLine(err error) string {
@@ -105,7 +120,7 @@ talks.sqlite and manifest.json.`,
 		newSourcesCmd(io),
 		newParseCmd(io),
 		newDiffCmd(io),
-		newValidateCmd(io),
+		newValidateCmd(g, io),
 		newVersionCmd(io),
 	)
 	return root

@@ -1,34 +1,76 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
 )
 
-func newValidateCmd(io streams) *cobra.Command {
-	return &cobra.Command{
+// validateOptions are the flags and argument of `mlsysscrape validate`.
+type validateOptions struct {
+	*globalOptions
+	Dir    string
+	Repair bool
+	Wait   waitFlag
+}
+
+func newValidateCmd(g *globalOptions, io streams) *cobra.Command {
+	opts := &validateOptions{globalOptions: g}
+	cmd := &cobra.Command{
 		Use:   "validate DIR",
 		Short: "Check a dataset folder against the dataset contract",
-		Long: `validate checks a dataset folder: every file present, contract fields and
-types, counts agreeing across formats, ids unique, no two records for one
-talk, dates and times valid, and the files matching the manifest (a set
-interrupted mid-write is caught). It lists every problem and exits 1 if
-there is any.`,
-		Example: "  mlsysscrape validate data",
-		Args:    exactArgs(1, "one DIR"),
+		Long: `validate checks a dataset folder: the store (talks.sqlite) of this schema,
+no talk recorded twice, every previous id leading to one talk, the full-text
+index in step; the views (talks.json, talks.csv, speakers.csv) matching the
+store's records and manifest.json; contract fields and types, dates and
+times, counts agreeing across files. It lists every problem and exits 1 if
+there is any; it changes nothing.
+
+--repair fixes what can be fixed, says what it did, then validates again:
+records of one talk are merged into the one seen first (the others' ids
+kept as previous ids), a store deleted from a folder that still has
+talks.json is rebuilt from it (its history is lost), a full-text index out
+of step is rebuilt, and views that are missing or do not match the store
+are regenerated. It takes the folder's lock, as a run does.`,
+		Example: `  mlsysscrape validate data
+  mlsysscrape validate --repair data`,
+		Args: exactArgs(1, "one DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			problems := export.Validate(args[0])
-			for _, p := range problems {
-				fmt.Fprintln(io.Out, p.String())
-			}
-			if len(problems) > 0 {
-				return fmt.Errorf("%s: %d problems", args[0], len(problems))
-			}
-			_, err := fmt.Fprintf(io.Out, "%s: ok\n", args[0])
-			return err
+			opts.Dir = args[0]
+			return runValidate(cmd.Context(), opts, io)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Repair, "repair", false, "fix what can be fixed, then validate")
+	cmd.Flags().Var(&opts.Wait, "wait", "with --repair, if a run is writing DIR, wait for it to finish (for at most this long; no value: as long as it takes)")
+	cmd.Flags().Lookup("wait").NoOptDefVal = waitForever
+	return cmd
+}
+
+func runValidate(ctx context.Context, opts *validateOptions, io streams) error {
+	if opts.Repair {
+		done, err := export.Repair(ctx, opts.Dir, export.OpenOptions{Command: "mlsysscrape validate --repair",
+			Wait: time.Duration(opts.Wait), OnWait: onWait(io.Err, opts.Dir)})
+		for _, d := range done {
+			fmt.Fprintf(io.Out, "repaired: %s\n", d)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	problems := export.Validate(opts.Dir)
+	for _, p := range problems {
+		fmt.Fprintln(io.Out, p.String())
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s: %d problems", opts.Dir, len(problems))
+	}
+	if opts.Quiet {
+		return nil
+	}
+	_, err := fmt.Fprintf(io.Out, "%s: ok\n", opts.Dir)
+	return err
 }

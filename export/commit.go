@@ -1,0 +1,496 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+)
+
+// Run is what one run (or one step of a backfill) commits to a Store.
+type Run struct {
+	// Talks is the whole dataset after the run, in any order.
+	Talks []normalize.Talk
+	// Changes is the run's change log, recorded in the history.
+	Changes []normalize.Change
+	// RunAt is the RFC 3339 time that dates the history rows: the run's
+	// time, or the archive snapshot's in a backfill.
+	RunAt string
+	// Pages are the pages read as new versions: each replaces what the
+	// store knew of its URL.
+	Pages []Page
+	// Snapshots are the archive snapshots the run merged.
+	Snapshots []ArchiveSnapshot
+	// Manifest is the run's report (sources, warnings, tool version);
+	// Commit sets its schema version, counts and files. nil keeps the last
+	// run's report.
+	Manifest *Manifest
+	// Formats names the views to write (FormatJSON, FormatCSV; FormatSQLite
+	// is the store, always written). Views already in the folder are kept
+	// up to date whatever Formats says.
+	Formats []string
+	CSV     CSVOptions
+	// ReportRun rewrites manifest.json even when no file changed, for runs
+	// whose report is news by itself: a source that failed, or recovered.
+	ReportRun bool
+}
+
+// CommitResult says what a Commit wrote.
+type CommitResult struct {
+	// Written are the files replaced, in order, the store included when
+	// its transaction changed it.
+	Written []string
+	// Repaired says which views were regenerated because they were
+	// missing or did not match the store, and why.
+	Repaired []string
+	Manifest *Manifest
+}
+
+// Formats Commit accepts. FormatCSV is talks.csv and speakers.csv;
+// FormatSQLite is the store, which every run writes.
+const (
+	FormatJSON   = "json"
+	FormatCSV    = "csv"
+	FormatSQLite = "sqlite"
+)
+
+// Formats are all the formats, the default of a run.
+var Formats = []string{FormatJSON, FormatCSV, FormatSQLite}
+
+// CheckFormats reports an error unless formats names one or more formats
+// Commit accepts, so a command can reject a flag before doing any work.
+func CheckFormats(formats []string) error {
+	_, err := parseFormats(formats)
+	return err
+}
+
+func parseFormats(formats []string) (map[string]bool, error) {
+	if len(formats) == 0 {
+		return nil, errors.New("no output format given (want json, csv or sqlite)")
+	}
+	want := map[string]bool{}
+	for _, f := range formats {
+		switch f {
+		case FormatJSON, FormatCSV, FormatSQLite:
+			want[f] = true
+		default:
+			return nil, fmt.Errorf("unknown output format %q (want json, csv or sqlite)", f)
+		}
+	}
+	return want, nil
+}
+
+// commitHook, when set (by tests), is called at each step of a commit
+// with the step's name; an error it returns is the step's failure. Tests
+// use it to stop a commit at every step, by an error or by killing the
+// process.
+var commitHook func(step string) error
+
+func step(name string) error {
+	if commitHook != nil {
+		return commitHook(name)
+	}
+	return nil
+}
+
+// Commit makes run the dataset. The store changes in one SQLite
+// transaction: its records, history, pages and snapshots all change, or
+// none does. The views are staged (written and synced under temporary
+// names) before it and renamed into place after it, manifest.json last,
+// so a crash or an I/O error at any point leaves the store as it was or as
+// the run made it, and views that are either in step with it or behind it
+// (which the next Commit, or validate, detects from the manifest and
+// regenerates).
+//
+// Commit refuses a run that would lose a record: every id the store holds
+// must be in run.Talks, as an id or as a previous id. A file whose bytes
+// would not change is not rewritten, and a run that changes no record
+// leaves the store as it is.
+func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
+	want, err := parseFormats(run.Formats)
+	if err != nil {
+		return nil, err
+	}
+	talks := sortedCopy(run.Talks)
+	if err := checkRun(s.talks, talks, run); err != nil {
+		return nil, fmt.Errorf("refusing to commit to %s: %w", s.dir, err)
+	}
+	res := &CommitResult{}
+	if s.db == nil && len(talks) == 0 && len(run.Changes) == 0 {
+		return res, nil // a new folder, and nothing to put in it
+	}
+	set := &fileSet{dir: s.dir}
+	defer set.discard()
+
+	views, err := s.stageViews(set, talks, want, run.CSV, res)
+	if err != nil {
+		return nil, err
+	}
+	if err := step("views staged"); err != nil {
+		return nil, err
+	}
+	m := s.manifestFor(run, talks, views)
+	changed, err := s.writeStore(ctx, talks, run, m)
+	if err != nil {
+		return nil, err
+	}
+	if changed || len(set.staged) > 0 || run.ReportRun || !manifestDescribes(s.dir, m) {
+		var b bytes.Buffer
+		if err := WriteManifest(&b, m); err != nil {
+			return nil, err
+		}
+		if err := set.stage(ManifestJSON, b.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	if err := step("manifest staged"); err != nil {
+		return nil, err
+	}
+	written, err := set.commit()
+	if changed {
+		res.Written = append([]string{s.storePath()}, written...)
+	} else {
+		res.Written = written
+	}
+	s.talks, s.last = talks, m
+	for _, p := range run.Pages {
+		s.pages[p.URL] = p
+	}
+	for _, snap := range run.Snapshots {
+		if s.snaps[snap.Page] == nil {
+			s.snaps[snap.Page] = map[string]bool{}
+		}
+		s.snaps[snap.Page][snap.Timestamp] = true
+	}
+	res.Manifest = m
+	return res, err
+}
+
+// checkRun refuses a run that would lose a record or count one twice, or
+// that the store cannot hold as it is.
+func checkRun(before, after []normalize.Talk, run *Run) error {
+	ids := make(map[string]string, len(after)) // every id and previous id → the id of its record
+	for _, t := range after {
+		if t.ID == "" {
+			return fmt.Errorf("a talk with no id (%q)", t.Title)
+		}
+		if other, dup := ids[t.ID]; dup {
+			return fmt.Errorf("id %q is used by two records (%q)", t.ID, other)
+		}
+		ids[t.ID] = t.ID
+	}
+	for _, t := range after {
+		for _, p := range t.PreviousIDs {
+			if other, dup := ids[p]; dup && other != t.ID {
+				return fmt.Errorf("talk %q has previous id %q, which is talk %q's id or previous id", t.ID, p, other)
+			}
+			ids[p] = t.ID
+		}
+		for _, f := range normalize.Fields {
+			if f.Kind == normalize.List && slices.ContainsFunc(f.Strings(&t), hasSpace) {
+				return fmt.Errorf("talk %q: %s holds an item with a space, which its one-cell form cannot tell apart", t.ID, f.Name)
+			}
+		}
+	}
+	for _, t := range before {
+		if _, kept := ids[t.ID]; !kept {
+			return fmt.Errorf("talk %q (%s, %q) would be lost: no record has it as its id or a previous id", t.ID, t.Date, t.Title)
+		}
+	}
+	if len(run.Changes) > 0 && run.RunAt == "" {
+		return errors.New("the run has changes but no time to date them")
+	}
+	for _, c := range run.Changes {
+		if c.Change != normalize.ChangeRemoved && ids[c.ID] != c.ID {
+			return fmt.Errorf("change %q of talk %q: no such talk", c.Change, c.ID)
+		}
+		if c.Change == normalize.ChangeRemoved {
+			return fmt.Errorf("change %q of talk %q: a dataset never removes a talk", c.Change, c.ID)
+		}
+	}
+	return nil
+}
+
+func hasSpace(s string) bool { return strings.ContainsAny(s, " \t\n\r") }
+
+// writeStore applies the run to the store in one transaction, if it
+// changes anything, and reports whether it did.
+func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, run *Run, m *Manifest) (bool, error) {
+	if s.db != nil && sameRecords(s.talks, talks) && len(run.Changes) == 0 &&
+		!s.pagesChange(run) && !s.snapshotsChange(run.Snapshots) {
+		return false, nil
+	}
+	if s.db == nil {
+		db, err := openStoreDB(s.storePath())
+		if err != nil {
+			return false, err
+		}
+		s.db = db
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("writing %s: %w", s.storePath(), err)
+	}
+	defer tx.Rollback()
+	w := &storeWriter{ctx: ctx, tx: tx}
+	if version, err := userVersion(ctx, tx); err != nil {
+		return false, fmt.Errorf("writing %s: %w", s.storePath(), err)
+	} else if version == 0 {
+		w.exec(storeSchema())
+		w.exec(fmt.Sprintf("PRAGMA user_version = %d", normalize.SchemaVersion))
+	}
+	w.records(s.talks, talks)
+	w.history(run.Changes, talks, run.RunAt)
+	w.pages(run.Pages)
+	w.snapshots(run.Snapshots)
+	w.run(m)
+	if w.err != nil {
+		return false, fmt.Errorf("writing %s: %w", s.storePath(), w.err)
+	}
+	if err := step("store written"); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("committing %s: %w", s.storePath(), err)
+	}
+	return true, step("store committed")
+}
+
+func (s *Store) pagesChange(run *Run) bool {
+	for _, p := range run.Pages {
+		if s.pages[p.URL] != p {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Store) snapshotsChange(snaps []ArchiveSnapshot) bool {
+	for _, snap := range snaps {
+		if !s.snaps[snap.Page][snap.Timestamp] {
+			return true
+		}
+	}
+	return false
+}
+
+// sameRecords reports whether two datasets, in the contract's order, hold
+// the same records.
+func sameRecords(a, b []normalize.Talk) bool {
+	return slices.EqualFunc(a, b, func(x, y normalize.Talk) bool { return sameRecord(&x, &y) })
+}
+
+func sameRecord(a, b *normalize.Talk) bool {
+	for _, f := range normalize.Fields {
+		if !f.Equal(a, b) {
+			return false
+		}
+	}
+	return true
+}
+
+// manifestFor is manifest.json after the run: its report with the
+// dataset's counts and files.
+func (s *Store) manifestFor(run *Run, talks []normalize.Talk, views map[string]File) *Manifest {
+	var m Manifest
+	switch {
+	case run.Manifest != nil:
+		m = *run.Manifest
+	case s.last != nil:
+		m = *s.last
+	}
+	m.SchemaVersion = normalize.SchemaVersion
+	m.Talks = len(talks)
+	m.Speakers = 0
+	for _, t := range talks {
+		m.Speakers += len(t.Speakers)
+	}
+	m.Files = map[string]File{}
+	for name, f := range views {
+		m.Files[name] = f
+	}
+	m.Files[TalksSQLite] = File{RecordsSHA256: recordsDigest(talks), Rows: len(talks)}
+	return &m
+}
+
+// manifestDescribes reports whether dir's manifest.json has this schema
+// version and lists exactly the files of m as they are.
+func manifestDescribes(dir string, m *Manifest) bool {
+	old, err := readManifestIn(dir)
+	if err != nil || old == nil || old.SchemaVersion != m.SchemaVersion || len(old.Files) != len(m.Files) {
+		return false
+	}
+	for name, f := range m.Files {
+		if old.Files[name] != f {
+			return false
+		}
+	}
+	return true
+}
+
+// recordsDigest is the sha256 of the records, in order, each in its
+// compact JSON form: what the store holds, whatever else is in its file.
+func recordsDigest(talks []normalize.Talk) string {
+	h := sha256.New()
+	var buf []byte
+	for i := range talks {
+		buf = normalize.AppendJSON(buf[:0], &talks[i])
+		buf = append(buf, '\n')
+		h.Write(buf)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// storeWriter writes a run into the store in one transaction and keeps
+// the first error, so that a commit reads as a list of steps.
+type storeWriter struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	err   error
+	stmts map[string]*sql.Stmt
+}
+
+func (w *storeWriter) exec(query string, args ...any) {
+	if w.err != nil {
+		return
+	}
+	if len(args) == 0 {
+		_, w.err = w.tx.ExecContext(w.ctx, query)
+		return
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	st, ok := w.stmts[query]
+	if !ok {
+		if st, w.err = w.tx.PrepareContext(w.ctx, query); w.err != nil {
+			return
+		}
+		w.stmts[query] = st
+	}
+	_, w.err = st.ExecContext(w.ctx, args...)
+}
+
+// records makes the store's records those of after, given that it holds
+// those of before: records that are gone (merged into another, whose
+// previous ids now hold theirs) are deleted, and records new or changed
+// are written, their speakers and aliases with them. Rows are updated in
+// place, so the columns a user added to them keep their values.
+func (w *storeWriter) records(before, after []normalize.Talk) {
+	was := make(map[string]*normalize.Talk, len(before))
+	for i := range before {
+		was[before[i].ID] = &before[i]
+	}
+	now := make(map[string]bool, len(after))
+	for _, t := range after {
+		now[t.ID] = true
+	}
+	for _, t := range before {
+		if !now[t.ID] {
+			w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, t.ID)
+			w.exec(`DELETE FROM speakers WHERE talk_id = ?`, t.ID)
+			w.exec(`DELETE FROM talks WHERE id = ?`, t.ID)
+		}
+	}
+	names := columnNames(talkColumns)
+	var sets []string
+	for _, n := range names[1:] {
+		sets = append(sets, n+" = excluded."+n)
+	}
+	upsertTalk := `INSERT INTO talks(` + strings.Join(names, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(names)-1) +
+		`) ON CONFLICT(id) DO UPDATE SET ` + strings.Join(sets, ", ")
+	spNames := speakersCSVHeader
+	var spSets []string
+	for _, n := range spNames[2:] {
+		spSets = append(spSets, n+" = excluded."+n)
+	}
+	upsertSpeaker := `INSERT INTO speakers(` + strings.Join(spNames, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(spNames)-1) +
+		`) ON CONFLICT(talk_id, position) DO UPDATE SET ` + strings.Join(spSets, ", ")
+	args := make([]any, len(talkColumns))
+	for i := range after {
+		t := &after[i]
+		old := was[t.ID]
+		if old != nil && sameRecord(old, t) {
+			continue
+		}
+		for c, col := range talkColumns {
+			args[c] = col.value(t)
+		}
+		w.exec(upsertTalk, args...)
+		for p := range t.Speakers {
+			row := []any{t.ID, int64(p + 1)}
+			for _, f := range normalize.SpeakerFields {
+				row = append(row, f.Get(&t.Speakers[p]))
+			}
+			w.exec(upsertSpeaker, row...)
+		}
+		if old != nil && len(old.Speakers) > len(t.Speakers) {
+			w.exec(`DELETE FROM speakers WHERE talk_id = ? AND position > ?`, t.ID, int64(len(t.Speakers)))
+		}
+		if old == nil || !slices.Equal(old.PreviousIDs, t.PreviousIDs) {
+			w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, t.ID)
+			for _, p := range t.PreviousIDs {
+				w.exec(`INSERT OR REPLACE INTO talk_aliases(alias_id, talk_id) VALUES (?, ?)`, p, t.ID)
+			}
+		}
+	}
+}
+
+// history appends the run's change log: a changes row per change and a
+// talk_versions row, holding the talk's record after the run, per change.
+func (w *storeWriter) history(changes []normalize.Change, talks []normalize.Talk, runAt string) {
+	byID := make(map[string]*normalize.Talk, len(talks))
+	for i := range talks {
+		byID[talks[i].ID] = &talks[i]
+	}
+	var rec []byte
+	for _, c := range changes {
+		w.exec(`INSERT INTO changes(run_at, id, change, fields, title, merged) VALUES (?, ?, ?, ?, ?, ?)`,
+			runAt, c.ID, c.Change, strings.Join(c.Fields, ","), c.Title, strings.Join(c.Merged, " "))
+		fields := strings.Join(c.Fields, ",")
+		if c.Change == normalize.ChangeAdded {
+			fields = "*"
+		}
+		rec = normalize.AppendJSON(rec[:0], byID[c.ID])
+		w.exec(`INSERT INTO talk_versions(id, fetched_at, changed_fields, record) VALUES (?, ?, ?, ?)`,
+			c.ID, runAt, fields, string(rec))
+	}
+}
+
+// pages records the pages read.
+func (w *storeWriter) pages(pages []Page) {
+	for _, p := range pages {
+		w.exec(`INSERT INTO sources(url, source, event, http_status, talks_found, fetched_at, etag, last_modified, sha256)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(url) DO UPDATE SET source = excluded.source, event = excluded.event,
+				http_status = excluded.http_status, talks_found = excluded.talks_found,
+				fetched_at = excluded.fetched_at, etag = excluded.etag,
+				last_modified = excluded.last_modified, sha256 = excluded.sha256`,
+			p.URL, p.Source, p.Event, int64(p.HTTPStatus), int64(p.TalksFound), p.FetchedAt, p.ETag, p.LastModified, p.SHA256)
+	}
+}
+
+func (w *storeWriter) snapshots(snaps []ArchiveSnapshot) {
+	for _, s := range snaps {
+		w.exec(`INSERT OR IGNORE INTO archive_snapshots(page, timestamp) VALUES (?, ?)`, s.Page, s.Timestamp)
+	}
+}
+
+// run records the run's report, without its files: they are views.
+func (w *storeWriter) run(m *Manifest) {
+	report := *m
+	report.Files = nil
+	var b bytes.Buffer
+	if err := WriteManifest(&b, &report); err != nil {
+		w.err = err
+		return
+	}
+	w.exec(`INSERT INTO runs(run_at, tool_version, manifest) VALUES (?, ?, ?)`, m.GeneratedAt, m.ToolVersion, b.String())
+}

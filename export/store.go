@@ -1,0 +1,609 @@
+package export
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/mlsysscrape/mlsysscrape/export/lock"
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+)
+
+// File names of a dataset folder.
+const (
+	TalksJSON    = "talks.json"
+	TalksCSV     = "talks.csv"
+	SpeakersCSV  = "speakers.csv"
+	TalksSQLite  = "talks.sqlite"
+	ManifestJSON = "manifest.json"
+)
+
+// Store is a dataset folder opened by one run. talks.sqlite is the
+// dataset: the records, their history, the pages' latest readings and the
+// backfill's progress, changed by one SQLite transaction per Commit.
+// talks.json, talks.csv, speakers.csv and manifest.json are views of it,
+// rewritten after each commit when their bytes change, and regenerated
+// when they are missing or do not match it.
+//
+// A Store holds the folder's lock (see package lock) from Open to Close:
+// one run at a time writes a folder.
+type Store struct {
+	dir   string
+	lock  *lock.Lock
+	db    *sql.DB // nil until the store's first commit creates the file
+	talks []normalize.Talk
+	pages map[string]Page
+	snaps map[string]map[string]bool
+	last  *Manifest // the last run's report, nil if none is known
+	notes []string
+}
+
+// Page is what the store remembers of a page: its latest reading that was
+// a new version of it, and the validators that make the next request for
+// it conditional. The sources table holds one row per Page.
+type Page struct {
+	URL          string
+	Source       string // the source it was read for
+	Event        string
+	HTTPStatus   int
+	TalksFound   int
+	FetchedAt    string // RFC 3339
+	ETag         string
+	LastModified string
+	SHA256       string // of the page's bytes; "" when they are not to be trusted
+}
+
+// ArchiveSnapshot is an Internet Archive snapshot of a page that a
+// backfill merged.
+type ArchiveSnapshot struct {
+	Page      string
+	Timestamp string // YYYYMMDDhhmmss
+}
+
+// OpenOptions configures Open.
+type OpenOptions struct {
+	// Command names the run in the lock file, for another run's message.
+	Command string
+	// Wait is how long to wait for another run to release the folder: 0
+	// not at all, lock.Forever until ctx is done.
+	Wait time.Duration
+	// OnWait is called once if Open starts waiting for another run.
+	OnWait func(lock.Holder)
+	// Repair fixes what can be fixed in a dataset that breaks the
+	// contract, instead of refusing it: records of one talk are merged,
+	// and a store deleted from a folder that still has talks.json is
+	// rebuilt from it. Notes says what was done.
+	Repair bool
+}
+
+// SchemaError reports a file written by a newer version of mlsysscrape.
+// Reading it would silently drop what this version does not know, so it
+// is refused.
+type SchemaError struct {
+	File      string
+	Version   int
+	Supported int
+}
+
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("%s has schema version %d, newer than the %d this mlsysscrape writes: upgrade mlsysscrape to change this dataset",
+		e.File, e.Version, e.Supported)
+}
+
+// ContractError reports a dataset folder that breaks the dataset contract
+// in ways a run must not build on: the problems are named and nothing was
+// changed.
+type ContractError struct {
+	Dir      string
+	Problems []Problem
+}
+
+func (e *ContractError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.String()
+	}
+	return fmt.Sprintf("%s breaks the dataset contract, so nothing was changed: %s", e.Dir, strings.Join(msgs, "; "))
+}
+
+// Open opens the dataset folder dir for a run, creating it if needed. It
+// takes the folder's lock, removes files a killed run staged and never
+// renamed, and reads the store. A store of schema version 1 is upgraded
+// in place, and a folder written before the store existed (talks.json
+// only) is imported into a new one; Notes says so. A store or manifest of
+// a newer schema is refused (*SchemaError), and so is a dataset that
+// breaks the contract (*ContractError) unless opt.Repair is set: in both
+// cases nothing is changed.
+func Open(ctx context.Context, dir string, opt OpenOptions) (_ *Store, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder: %w", err)
+	}
+	command := opt.Command
+	if command == "" {
+		command = "mlsysscrape"
+	}
+	lk, err := lock.Acquire(ctx, dir, lock.Options{Command: command, Wait: opt.Wait, OnWait: opt.OnWait})
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{dir: dir, lock: lk, pages: map[string]Page{}, snaps: map[string]map[string]bool{}}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if h, ok := lk.Previous(); ok {
+		s.note("a run ended without releasing %s (%s): it was killed or crashed; its work was either committed whole or not at all", dir, h)
+	}
+	if removed, err := removeStaleTemps(dir); err != nil {
+		return nil, err
+	} else if removed > 0 {
+		s.note("removed %d temporary files a stopped run left in %s", removed, dir)
+	}
+	if s.last, err = readManifestIn(dir); err != nil {
+		s.note("%s: %v; it is written anew", filepath.Join(dir, ManifestJSON), err)
+		s.last = nil
+	}
+	if m := s.last; m != nil && m.SchemaVersion > normalize.SchemaVersion {
+		return nil, &SchemaError{File: filepath.Join(dir, ManifestJSON), Version: m.SchemaVersion, Supported: normalize.SchemaVersion}
+	}
+	if err := s.open(ctx, opt.Repair); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dir is the dataset folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Notes says what opening the folder did besides reading it: an upgrade,
+// an import, a repair, a lock taken over from a killed run.
+func (s *Store) Notes() []string { return s.notes }
+
+func (s *Store) note(format string, args ...any) {
+	s.notes = append(s.notes, fmt.Sprintf(format, args...))
+}
+
+// Talks returns the dataset's records in the contract's order. The slice
+// is the store's: callers merge into a copy.
+func (s *Store) Talks() []normalize.Talk { return s.talks }
+
+// Pages returns the latest reading of every page the store knows, by URL.
+func (s *Store) Pages() map[string]Page { return s.pages }
+
+// Merged reports whether a backfill merged the archive snapshot of page
+// taken at timestamp.
+func (s *Store) Merged(page, timestamp string) bool { return s.snaps[page][timestamp] }
+
+// LastManifest returns the report of the last run: manifest.json, or the
+// store's record of the last run that changed it when manifest.json is
+// missing or unreadable; nil for a new folder.
+func (s *Store) LastManifest() *Manifest { return s.last }
+
+// Close releases the store and the folder's lock.
+func (s *Store) Close() error {
+	var errs []error
+	if s.db != nil {
+		errs = append(errs, s.db.Close())
+		s.db = nil
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.Release())
+		s.lock = nil
+	}
+	return errors.Join(errs...)
+}
+
+// storePath is the store's file.
+func (s *Store) storePath() string { return filepath.Join(s.dir, TalksSQLite) }
+
+// open reads the store, upgrading or importing it first when it is of an
+// earlier schema, in one transaction that is rolled back when the dataset
+// breaks the contract and repair is off.
+func (s *Store) open(ctx context.Context, repair bool) error {
+	path := s.storePath()
+	exists, err := storeExists(path)
+	if err != nil {
+		return err
+	}
+	if !exists {
+		return s.openWithoutStore(ctx, repair)
+	}
+	if s.db, err = openStoreDB(path); err != nil {
+		return err
+	}
+	version, err := userVersion(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	switch {
+	case version > normalize.SchemaVersion:
+		return &SchemaError{File: path, Version: version, Supported: normalize.SchemaVersion}
+	case version == 0:
+		// Created by a first commit that was stopped before it ended: its
+		// transaction was rolled back, and the file holds nothing.
+		return s.openWithoutStore(ctx, repair)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	defer tx.Rollback()
+	if version < normalize.SchemaVersion {
+		if err := s.upgrade(ctx, tx, version); err != nil {
+			return fmt.Errorf("upgrading %s from schema version %d: %w", path, version, err)
+		}
+	} else if err := s.load(ctx, tx); err != nil {
+		return err
+	}
+	if err := s.checkOrRepair(ctx, tx, repair); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if version < normalize.SchemaVersion {
+		s.removeLegacyFiles()
+	}
+	return nil
+}
+
+// openWithoutStore opens a folder with no store: new, or written before
+// the store existed (its talks.json is imported), or whose store was
+// deleted (refused, or with repair rebuilt from talks.json).
+func (s *Store) openWithoutStore(ctx context.Context, repair bool) error {
+	talks, found, err := readLegacyTalks(s.dir)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return nil // a new dataset: the first commit creates the store
+	}
+	if m := s.last; m != nil && m.SchemaVersion >= 2 && !repair {
+		return &ContractError{Dir: s.dir, Problems: []Problem{{File: TalksSQLite,
+			Message: "missing: the dataset's store was deleted, and talks.json, a view of it, holds the records but not their history"}}}
+	}
+	if s.db == nil {
+		if s.db, err = openStoreDB(s.storePath()); err != nil {
+			return err
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, storeSchema()); err != nil {
+		return fmt.Errorf("creating %s: %w", s.storePath(), err)
+	}
+	if s.last != nil && s.last.SchemaVersion >= 2 {
+		s.note("rebuilt %s from talks.json: %d talks; their history before today is lost", s.storePath(), len(talks))
+	} else {
+		s.note("imported %d talks from talks.json into %s, the dataset's store from now on", len(talks), s.storePath())
+	}
+	if err := s.importLegacy(ctx, tx, talks, repair); err != nil {
+		return err
+	}
+	if err := s.checkOrRepair(ctx, tx, repair); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.removeLegacyFiles()
+	return nil
+}
+
+// checkOrRepair checks the records just read against the contract, and
+// with repair merges the records of one talk.
+func (s *Store) checkOrRepair(ctx context.Context, tx *sql.Tx, repair bool) error {
+	problems := checkRecords(s.talks, TalksSQLite, storeName(s.talks))
+	if len(problems) == 0 {
+		return nil
+	}
+	if !repair {
+		return &ContractError{Dir: s.dir, Problems: problems}
+	}
+	merged, changes := normalize.MergeDoubles(s.talks)
+	if len(changes) == 0 {
+		return &ContractError{Dir: s.dir, Problems: problems}
+	}
+	w := &storeWriter{ctx: ctx, tx: tx}
+	w.records(s.talks, merged)
+	w.history(changes, merged, timestamp(time.Now()))
+	if w.err != nil {
+		return fmt.Errorf("repairing %s: %w", s.storePath(), w.err)
+	}
+	for _, c := range changes {
+		s.note("merged %s into %s (%s %s: %q): the same talk", strings.Join(c.Merged, ", "), c.ID, c.Date, c.Event, c.Title)
+	}
+	s.talks = merged
+	SortTalks(s.talks)
+	if problems := checkRecords(s.talks, TalksSQLite, storeName(s.talks)); len(problems) > 0 {
+		return &ContractError{Dir: s.dir, Problems: problems}
+	}
+	return nil
+}
+
+// load reads the store's records, pages, snapshots and last run.
+func (s *Store) load(ctx context.Context, q querier) (err error) {
+	if s.talks, err = loadTalks(ctx, q); err != nil {
+		return fmt.Errorf("reading %s: %w", s.storePath(), err)
+	}
+	if s.pages, err = loadPages(ctx, q); err != nil {
+		return fmt.Errorf("reading %s: %w", s.storePath(), err)
+	}
+	if s.snaps, err = loadSnapshots(ctx, q); err != nil {
+		return fmt.Errorf("reading %s: %w", s.storePath(), err)
+	}
+	if s.last == nil {
+		s.last, err = loadLastRun(ctx, q)
+	}
+	return err
+}
+
+// querier is what reading needs of a *sql.DB or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// loadTalks reads every record of the store, in the contract's order.
+func loadTalks(ctx context.Context, q querier) ([]normalize.Talk, error) {
+	var cols []column
+	for _, c := range talkColumns {
+		if c.speaker == nil {
+			cols = append(cols, c)
+		}
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+strings.Join(columnNames(cols), ", ")+` FROM talks`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var talks []normalize.Talk
+	byID := map[string]int{}
+	cells := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range cells {
+		ptrs[i] = &cells[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		var t normalize.Talk
+		for i, c := range cols {
+			if b, ok := cells[i].([]byte); ok {
+				cells[i] = string(b)
+			}
+			if err := c.setFrom(&t, cells[i]); err != nil {
+				return nil, fmt.Errorf("talk %q: %w", t.ID, err)
+			}
+		}
+		byID[t.ID] = len(talks)
+		talks = append(talks, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	names := make([]string, len(normalize.SpeakerFields))
+	for i, f := range normalize.SpeakerFields {
+		names[i] = f.Name
+	}
+	rows, err = q.QueryContext(ctx, `SELECT talk_id, `+strings.Join(names, ", ")+` FROM speakers ORDER BY talk_id, position`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	vals := make([]string, len(names))
+	sptrs := []any{new(string)}
+	for i := range vals {
+		sptrs = append(sptrs, &vals[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(sptrs...); err != nil {
+			return nil, err
+		}
+		id := *sptrs[0].(*string)
+		i, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("table speakers: a speaker of talk %q, which table talks does not hold", id)
+		}
+		var sp normalize.Speaker
+		for j, f := range normalize.SpeakerFields {
+			f.Set(&sp, vals[j])
+		}
+		talks[i].Speakers = append(talks[i].Speakers, sp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	SortTalks(talks)
+	return talks, nil
+}
+
+func loadPages(ctx context.Context, q querier) (map[string]Page, error) {
+	rows, err := q.QueryContext(ctx, `SELECT url, source, event, http_status, talks_found, fetched_at,
+		etag, last_modified, sha256 FROM sources`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pages := map[string]Page{}
+	for rows.Next() {
+		var p Page
+		if err := rows.Scan(&p.URL, &p.Source, &p.Event, &p.HTTPStatus, &p.TalksFound, &p.FetchedAt,
+			&p.ETag, &p.LastModified, &p.SHA256); err != nil {
+			return nil, err
+		}
+		pages[p.URL] = p
+	}
+	return pages, rows.Err()
+}
+
+func loadSnapshots(ctx context.Context, q querier) (map[string]map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT page, timestamp FROM archive_snapshots`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	snaps := map[string]map[string]bool{}
+	for rows.Next() {
+		var page, ts string
+		if err := rows.Scan(&page, &ts); err != nil {
+			return nil, err
+		}
+		if snaps[page] == nil {
+			snaps[page] = map[string]bool{}
+		}
+		snaps[page][ts] = true
+	}
+	return snaps, rows.Err()
+}
+
+// loadLastRun returns the report of the last run the store recorded.
+func loadLastRun(ctx context.Context, q querier) (*Manifest, error) {
+	var report string
+	err := q.QueryRowContext(ctx, `SELECT manifest FROM runs ORDER BY rowid DESC LIMIT 1`).Scan(&report)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m, err := ReadManifest(strings.NewReader(report))
+	if err != nil {
+		return nil, fmt.Errorf("table runs: %w", err)
+	}
+	return m, nil
+}
+
+// storeExists reports whether path holds a store file. An empty file is
+// none: a first commit stopped before SQLite wrote a page.
+func storeExists(path string) (bool, error) {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	case !info.Mode().IsRegular():
+		return false, fmt.Errorf("%s is not a file", path)
+	}
+	return info.Size() > 0, nil
+}
+
+// openStoreDB opens the store at path for reading and writing, creating
+// the file if needed. Writes are synced before a commit returns
+// (synchronous=FULL), and a transaction begins by taking the write lock
+// (BEGIN IMMEDIATE), so a commit cannot fail halfway for want of it.
+func openStoreDB(path string) (*sql.DB, error) {
+	dsn, err := sqliteURI(path, "rwc", "_txlock=immediate", "_pragma=synchronous(FULL)", "_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// openStoreReadOnly opens the store at path for reading only.
+func openStoreReadOnly(path string) (*sql.DB, error) {
+	dsn, err := sqliteURI(path, "ro")
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+func userVersion(ctx context.Context, q querier) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v)
+	return v, err
+}
+
+// sqliteURI is path as an SQLite URI filename with the given mode and
+// driver parameters. The URI form keeps a '?' or '#' in a folder name from
+// being read as parameters.
+func sqliteURI(path, mode string, params ...string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	q := append([]string{"mode=" + mode}, params...)
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: strings.Join(q, "&")}
+	return u.String(), nil
+}
+
+// readManifestIn reads dir's manifest.json: nil if there is none.
+func readManifestIn(dir string) (*Manifest, error) {
+	f, err := os.Open(filepath.Join(dir, ManifestJSON))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadManifest(f)
+}
+
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// ReadDataset reads the records and manifest of the dataset folder dir
+// without locking it or changing anything: the store's records when it
+// has one, else talks.json's (a folder of an earlier version, or a copy of
+// the views alone). A folder with neither has no records; m is nil when
+// there is no manifest.json.
+func ReadDataset(dir string) (talks []normalize.Talk, m *Manifest, err error) {
+	if m, err = readManifestIn(dir); err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", filepath.Join(dir, ManifestJSON), err)
+	}
+	path := filepath.Join(dir, TalksSQLite)
+	ok, err := storeExists(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		talks, _, err = readLegacyTalks(dir)
+		return talks, m, err
+	}
+	db, err := openStoreReadOnly(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if v, err := userVersion(ctx, db); err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	} else if v != normalize.SchemaVersion {
+		// A store of schema 1 has its records in talks.json too.
+		if v < normalize.SchemaVersion {
+			talks, _, err = readLegacyTalks(dir)
+			return talks, m, err
+		}
+		return nil, nil, &SchemaError{File: path, Version: v, Supported: normalize.SchemaVersion}
+	}
+	if talks, err = loadTalks(ctx, db); err != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return talks, m, nil
+}

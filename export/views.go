@@ -1,0 +1,247 @@
+package export
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mlsysscrape/mlsysscrape/normalize"
+)
+
+// view is a file rendered from the records.
+type view struct {
+	name   string
+	format string
+	render func(w io.Writer, talks []normalize.Talk, opt CSVOptions) error
+	rows   func(talks []normalize.Talk) int
+}
+
+// views are the dataset's views, in the order they are renamed into place.
+var views = []view{
+	{TalksJSON, FormatJSON, func(w io.Writer, talks []normalize.Talk, _ CSVOptions) error { return WriteJSON(w, talks) }, countTalks},
+	{TalksCSV, FormatCSV, WriteTalksCSV, countTalks},
+	{SpeakersCSV, FormatCSV, WriteSpeakersCSV, countSpeakers},
+}
+
+func countTalks(talks []normalize.Talk) int { return len(talks) }
+
+func countSpeakers(talks []normalize.Talk) int {
+	n := 0
+	for _, t := range talks {
+		n += len(t.Speakers)
+	}
+	return n
+}
+
+// stageViews renders the views the folder keeps and stages those whose
+// bytes change. A folder keeps a view that is asked for, that is in it, or
+// that its manifest lists (a view deleted is regenerated). A view that
+// changes while the records did not, or that did not match the manifest,
+// was missing or damaged: res.Repaired says so. It returns every kept
+// view's File.
+func (s *Store) stageViews(set *fileSet, talks []normalize.Talk, want map[string]bool, opt CSVOptions, res *CommitResult) (map[string]File, error) {
+	keep := map[string]bool{}
+	for _, v := range views {
+		_, listed := s.lastFile(v.name)
+		if want[v.format] || listed || exists(filepath.Join(s.dir, v.name)) {
+			keep[v.format] = true
+		}
+	}
+	if last, ok := s.lastFile(TalksSQLite); ok && last.RecordsSHA256 != "" && last.RecordsSHA256 != recordsDigest(s.talks) {
+		res.Repaired = append(res.Repaired, ManifestJSON+" and the views: behind the store (a run was stopped after its commit); regenerated")
+	}
+	files := map[string]File{}
+	var b bytes.Buffer
+	for _, v := range views {
+		if !keep[v.format] {
+			continue
+		}
+		b.Reset()
+		if err := v.render(&b, talks, opt); err != nil {
+			return nil, fmt.Errorf("rendering %s: %w", v.name, err)
+		}
+		f := File{SHA256: sha256Hex(b.Bytes()), Bytes: int64(b.Len()), Rows: v.rows(talks)}
+		files[v.name] = f
+		path := filepath.Join(s.dir, v.name)
+		disk, err := hashFile(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		case disk.SHA256 == f.SHA256 && disk.Bytes == f.Bytes:
+			continue
+		}
+		if why := s.damage(v.name, disk, err); why != "" {
+			res.Repaired = append(res.Repaired, v.name+": "+why)
+		}
+		if err := set.stage(v.name, b.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// damage says why the view name on disk (described by disk, or missing
+// when statErr says so) is regenerated rather than updated: "" for a view
+// that is as the last run wrote it.
+func (s *Store) damage(name string, disk File, statErr error) string {
+	last, listed := s.lastFile(name)
+	switch {
+	case errors.Is(statErr, fs.ErrNotExist) && listed:
+		return "missing; regenerated from the store"
+	case listed && (disk.SHA256 != last.SHA256 || disk.Bytes != last.Bytes):
+		return "did not match the store (edited, or damaged); regenerated"
+	}
+	return ""
+}
+
+func (s *Store) lastFile(name string) (File, bool) {
+	if s.last == nil {
+		return File{}, false
+	}
+	f, ok := s.last.Files[name]
+	return f, ok
+}
+
+// Files are staged under names that start with tempPrefix, in the folder
+// they will be renamed into (a rename is atomic only within a file
+// system). The dot keeps them out of plain listings.
+const (
+	tempPrefix = ".mlsysscrape-"
+	tempSuffix = ".tmp"
+)
+
+// fileSet is the files one commit stages, renamed into place together.
+type fileSet struct {
+	dir    string
+	staged []stagedFile // files to rename, in order
+}
+
+type stagedFile struct {
+	name, tmp string
+	renamed   bool
+}
+
+// stage writes data under a temporary name in the set's folder and syncs
+// it, to be renamed to name by commit.
+func (s *fileSet) stage(name string, data []byte) error {
+	final := filepath.Join(s.dir, name)
+	f, err := os.CreateTemp(s.dir, tempPrefix+name+"-*"+tempSuffix)
+	if err != nil {
+		return fmt.Errorf("staging %s: %w", final, err)
+	}
+	s.staged = append(s.staged, stagedFile{name: name, tmp: f.Name()})
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("staging %s: %w", final, err)
+	}
+	return nil
+}
+
+// commit renames the staged files into place, in the order staged
+// (manifest.json is staged last), then syncs the folder so the renames
+// are durable.
+func (s *fileSet) commit() ([]string, error) {
+	var written []string
+	for i := range s.staged {
+		f := &s.staged[i]
+		if err := step("rename " + f.name); err != nil {
+			return written, err
+		}
+		final := filepath.Join(s.dir, f.name)
+		if err := os.Rename(f.tmp, final); err != nil {
+			return written, err
+		}
+		f.renamed = true
+		written = append(written, final)
+	}
+	if len(written) == 0 {
+		return nil, nil
+	}
+	if err := syncDir(s.dir); err != nil {
+		return written, err
+	}
+	return written, step("synced")
+}
+
+// discard removes the staged files that were not renamed.
+func (s *fileSet) discard() {
+	for _, f := range s.staged {
+		if !f.renamed {
+			os.Remove(f.tmp)
+		}
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// hashFile describes the file at path, all but Rows.
+func hashFile(path string) (File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return File{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return File{}, fmt.Errorf("hashing %s: %w", path, err)
+	}
+	return File{SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// removeStaleTemps removes files a stopped run staged in dir and never
+// renamed, and says how many there were.
+func removeStaleTemps(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, tempPrefix) && strings.HasSuffix(name, tempSuffix) && e.Type().IsRegular() {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return n, fmt.Errorf("removing a stale temporary file: %w", err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+// syncDir makes renames in dir durable.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("syncing folder %s: %w", dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,326 @@
+package normalize
+
+import (
+	"strings"
+	"time"
+)
+
+// The identity rules: when are two records one talk? A record's id is a
+// hash of its event, date and first speaker (see ID), so a reading of a
+// talk whose page edited one of these gets another id. These rules
+// recognise such a reading as the talk it is, from the evidence the two
+// records share. Merge, Diff and Doubles all use them, and DATASET.md
+// states them.
+
+// Evidence is how strongly two records are shown to be one talk, weakest
+// first. Two records are only ever compared when they are comparable (the
+// same event, or seen on a common page) and share a speaker (or one of
+// them names none); see EvidenceOf.
+type Evidence int
+
+const (
+	// NoEvidence: two talks, as far as the pages tell.
+	NoEvidence Evidence = iota
+	// Moved: the same speaker, dates at most MaxMove apart (or one of them
+	// undated), and titles that do not contradict each other: a talk
+	// rescheduled, or dated later.
+	Moved
+	// SameDate: the same date, a speaker in common, whose name may have
+	// been corrected or completed ("Vijay Reddi" / "Vijay Janapa Reddi"),
+	// and titles that do not contradict each other (a workshop's talks
+	// all have the workshop's date, and one speaker may give two).
+	SameDate
+	// SameTitle: the same title (not a placeholder such as "TBD").
+	SameTitle
+	// SameVideo: the same YouTube video, which no third record links.
+	SameVideo
+)
+
+// MaxMove is the furthest a talk is taken to have been rescheduled:
+// further apart, one speaker's two dates are two talks.
+const MaxMove = 14 * 24 * time.Hour
+
+func (e Evidence) String() string {
+	switch e {
+	case Moved:
+		return "moved"
+	case SameDate:
+		return "same date and speaker"
+	case SameTitle:
+		return "same title"
+	case SameVideo:
+		return "same video"
+	}
+	return "none"
+}
+
+// EvidenceOf returns the evidence that a and b are one talk. videoShared
+// reports whether a YouTube id is linked by a and b only: a video two
+// other talks also link is no evidence.
+//
+// Whatever else they share, two talks on one date with no speaker in
+// common are two talks: the seminar gives a freed date to another
+// speaker, and placeholder titles repeat.
+func EvidenceOf(a, b *Talk, videoShared func(youtubeID string) bool) Evidence {
+	if !comparable(a, b) || !shareSpeaker(a, b) {
+		return NoEvidence
+	}
+	if a.YouTubeID != "" && a.YouTubeID == b.YouTubeID && videoShared(a.YouTubeID) {
+		return SameVideo
+	}
+	at, bt := titleKey(a.Title), titleKey(b.Title)
+	if at != "" && at == bt {
+		return SameTitle
+	}
+	if len(a.Speakers) == 0 || len(b.Speakers) == 0 {
+		// No speaker to go by: the title and the video were the evidence.
+		return NoEvidence
+	}
+	if titlesContradict(at, bt) {
+		return NoEvidence
+	}
+	if a.Date != "" && a.Date == b.Date {
+		return SameDate
+	}
+	if a.Date == "" || b.Date == "" || daysApart(string(a.Date), string(b.Date)) <= MaxMove.Hours()/24 {
+		return Moved
+	}
+	return NoEvidence
+}
+
+// comparable reports whether a and b can be one talk at all: the same
+// event, or listed on a common page. A page lists one event, so a site
+// renaming itself ("Stanford SysML Seminar" to "Stanford MLSys Seminar")
+// renames every talk's event at once and changes no talk.
+func comparable(a, b *Talk) bool {
+	if Fold(a.Event) == Fold(b.Event) {
+		return true
+	}
+	for _, u := range a.SourceURLs {
+		for _, v := range b.SourceURLs {
+			if u == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shareSpeaker reports whether a and b have a speaker in common, by
+// NamesMatch; a talk that names no speaker shares nothing that tells it
+// apart, so it counts as sharing. On one date, talks that do not share a
+// speaker are never one talk.
+func shareSpeaker(a, b *Talk) bool {
+	if len(a.Speakers) == 0 || len(b.Speakers) == 0 {
+		return true
+	}
+	for _, sa := range a.Speakers {
+		for _, sb := range b.Speakers {
+			if NamesMatch(sa.Name, sb.Name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// NamesMatch reports whether two spellings name one person, as the pages'
+// edits of names go: equal under Fold; a typo of a letter or two in a
+// long enough name ("Polozcek" / "Poloczek"); or one name the other with
+// words added or shortened, the first and last words agreeing ("Vijay
+// Reddi" / "Vijay Janapa Reddi", "V. J. Reddi", "Chris Ré" / "Christopher
+// Re").
+func NamesMatch(a, b string) bool {
+	fa, fb := Fold(a), Fold(b)
+	if fa == "" || fb == "" {
+		return false
+	}
+	if fa == fb {
+		return true
+	}
+	shorter := min(len(fa), len(fb))
+	switch d := editDistance(fa, fb); {
+	case shorter >= 10 && d <= 2, shorter >= 5 && d <= 1:
+		return true
+	}
+	return wordsComplete(strings.Fields(fa), strings.Fields(fb)) || wordsComplete(strings.Fields(fb), strings.Fields(fa))
+}
+
+// wordsComplete reports whether the words of long complete those of short:
+// both have two words or more, the first words agree and the last words are
+// equal, and every word of short stands, in order, for a word of long.
+func wordsComplete(short, long []string) bool {
+	if len(short) < 2 || len(long) < len(short) {
+		return false
+	}
+	if short[len(short)-1] != long[len(long)-1] || !wordAgrees(short[0], long[0]) {
+		return false
+	}
+	j := 1
+	for _, w := range short[1 : len(short)-1] {
+		for j < len(long)-1 && !wordAgrees(w, long[j]) {
+			j++
+		}
+		if j == len(long)-1 {
+			return false
+		}
+		j++
+	}
+	return true
+}
+
+// wordAgrees reports whether a name's word w stands for word full: equal,
+// its initial, or a short form of three letters or more ("chris").
+func wordAgrees(w, full string) bool {
+	switch {
+	case w == full:
+		return true
+	case len(w) == 1:
+		return strings.HasPrefix(full, w)
+	case len(full) == 1:
+		return strings.HasPrefix(w, full)
+	case len(w) >= 3 && strings.HasPrefix(full, w), len(full) >= 3 && strings.HasPrefix(w, full):
+		return true
+	}
+	return false
+}
+
+// titleKey is the folded title, or "" for no title or a placeholder one.
+func titleKey(title string) string {
+	f := Fold(title)
+	if f == "" {
+		return ""
+	}
+	for _, w := range strings.Fields(f) {
+		if !placeholderWords[w] {
+			return f
+		}
+	}
+	return ""
+}
+
+// placeholderWords make up the titles of talks whose title is not known
+// yet: "TBD", "Title TBA", "To be announced", "Coming soon".
+var placeholderWords = map[string]bool{
+	"tbd": true, "tba": true, "title": true, "talk": true, "to": true, "be": true,
+	"announced": true, "determined": true, "confirmed": true, "coming": true, "soon": true,
+}
+
+// titlesContradict reports whether two title keys name different talks:
+// both known and sharing less than half their words, neither holding the
+// other ("Challenges and Progress in Scaling ML Fairness" and "Progress in
+// Scaling ML Fairness" are one title edited).
+func titlesContradict(a, b string) bool {
+	if a == "" || b == "" || a == b || strings.Contains(a, b) || strings.Contains(b, a) {
+		return false
+	}
+	wa, wb := wordSet(a), wordSet(b)
+	common := 0
+	for w := range wa {
+		if wb[w] {
+			common++
+		}
+	}
+	union := len(wa) + len(wb) - common
+	return 2*common < union
+}
+
+func wordSet(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		set[w] = true
+	}
+	return set
+}
+
+func daysApart(a, b string) float64 {
+	ta, errA := time.Parse(time.DateOnly, a)
+	tb, errB := time.Parse(time.DateOnly, b)
+	if errA != nil || errB != nil {
+		return 1e9
+	}
+	d := ta.Sub(tb).Hours() / 24
+	if d < 0 {
+		d = -d
+	}
+	return d
+}
+
+// editDistance is the Levenshtein distance between two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// candidates finds the records that may be one talk with a given record,
+// without comparing every pair: records are filed under their YouTube id,
+// their title, their date and the last word of each speaker's name, and
+// only records filed under a key of the given record are compared. Every
+// kind of Evidence needs one of these in common, but for a speaker's
+// misspelled last name, which SameDate finds by the date.
+type candidates struct {
+	byKey map[string][]int
+}
+
+func newCandidates() *candidates { return &candidates{byKey: map[string][]int{}} }
+
+// add files record i under the keys of t; speakers adds the keys of the
+// speakers' last names, which only Moved needs.
+func (c *candidates) add(i int, t *Talk, speakers bool) {
+	for _, k := range identityKeys(t, speakers) {
+		c.byKey[k] = append(c.byKey[k], i)
+	}
+}
+
+// of returns the records filed under a key of t, each once, in the order
+// they were added.
+func (c *candidates) of(t *Talk, speakers bool) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, k := range identityKeys(t, speakers) {
+		for _, i := range c.byKey[k] {
+			if !seen[i] {
+				seen[i] = true
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+func identityKeys(t *Talk, speakers bool) []string {
+	var keys []string
+	if t.YouTubeID != "" {
+		keys = append(keys, "v\x00"+t.YouTubeID)
+	}
+	if k := titleKey(t.Title); k != "" {
+		keys = append(keys, "t\x00"+k)
+	}
+	if t.Date != "" {
+		keys = append(keys, "d\x00"+string(t.Date))
+	}
+	if speakers || t.Date == "" {
+		for _, s := range t.Speakers {
+			if w := strings.Fields(Fold(s.Name)); len(w) > 0 {
+				keys = append(keys, "s\x00"+w[len(w)-1])
+			}
+		}
+	}
+	return keys
+}
