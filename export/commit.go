@@ -50,6 +50,9 @@ type CommitResult struct {
 	// Repaired says which views were regenerated because they were
 	// missing or did not match the store, and why.
 	Repaired []string
+	// Manifest is the run's report with the dataset's counts and files.
+	// It is what manifest.json holds unless the run had no news: then the
+	// file, if it was rewritten at all, holds the last run's report.
 	Manifest *Manifest
 }
 
@@ -136,10 +139,18 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	if err := step("views staged"); err != nil {
 		return nil, err
 	}
-	m := s.manifestFor(run, talks, views)
+	report := s.manifestFor(run.Manifest, talks, views)
+	m := report
 	changed, err := s.writeStore(ctx, talks, run, m)
 	if err != nil {
 		return nil, err
+	}
+	if !changed && !run.ReportRun && s.lastRun != nil {
+		// A run with no news of its own: if manifest.json is to be
+		// written (missing, damaged, or behind the store), it is the
+		// report of the last run that changed the store, as an
+		// uninterrupted run would have left it.
+		m = s.manifestFor(s.lastRun, talks, views)
 	}
 	if changed || len(set.staged) > 0 || run.ReportRun || !manifestDescribes(s.dir, m) {
 		var b bytes.Buffer
@@ -159,7 +170,10 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	} else {
 		res.Written = written
 	}
-	s.talks, s.last = talks, m
+	s.talks, s.onDisk = talks, m
+	if changed {
+		s.lastRun = m
+	}
 	for _, p := range run.Pages {
 		s.pages[p.URL] = p
 	}
@@ -169,7 +183,7 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 		}
 		s.snaps[snap.Page][snap.Timestamp] = true
 	}
-	res.Manifest = m
+	res.Manifest = report
 	return res, err
 }
 
@@ -296,15 +310,15 @@ func sameRecord(a, b *normalize.Talk) bool {
 	return true
 }
 
-// manifestFor is manifest.json after the run: its report with the
-// dataset's counts and files.
-func (s *Store) manifestFor(run *Run, talks []normalize.Talk, views map[string]File) *Manifest {
+// manifestFor is manifest.json after the run: the report (nil for the
+// last run's) with the dataset's counts and files.
+func (s *Store) manifestFor(report *Manifest, talks []normalize.Talk, views map[string]File) *Manifest {
 	var m Manifest
-	switch {
-	case run.Manifest != nil:
-		m = *run.Manifest
-	case s.last != nil:
-		m = *s.last
+	if report == nil {
+		report = s.LastManifest()
+	}
+	if report != nil {
+		m = *report
 	}
 	m.SchemaVersion = normalize.SchemaVersion
 	m.Talks = len(talks)

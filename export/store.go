@@ -43,8 +43,11 @@ type Store struct {
 	talks []normalize.Talk
 	pages map[string]Page
 	snaps map[string]map[string]bool
-	last  *Manifest // the last run's report, nil if none is known
-	notes []string
+	// onDisk is manifest.json as the folder holds it (nil if it has none
+	// that reads), lastRun the report of the last run that changed the
+	// store, as the store recorded it.
+	onDisk, lastRun *Manifest
+	notes           []string
 }
 
 // Page is what the store remembers of a page: its latest reading that was
@@ -149,11 +152,11 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (_ *Store, err error
 	} else if removed > 0 {
 		s.note("removed %d temporary files a stopped run left in %s", removed, dir)
 	}
-	if s.last, err = readManifestIn(dir); err != nil {
+	if s.onDisk, err = readManifestIn(dir); err != nil {
 		s.note("%s: %v; it is written anew", filepath.Join(dir, ManifestJSON), err)
-		s.last = nil
+		s.onDisk = nil
 	}
-	if m := s.last; m != nil && m.SchemaVersion > normalize.SchemaVersion {
+	if m := s.onDisk; m != nil && m.SchemaVersion > normalize.SchemaVersion {
 		return nil, &SchemaError{File: filepath.Join(dir, ManifestJSON), Version: m.SchemaVersion, Supported: normalize.SchemaVersion}
 	}
 	if err := s.open(ctx, opt.Repair); err != nil {
@@ -184,10 +187,22 @@ func (s *Store) Pages() map[string]Page { return s.pages }
 // taken at timestamp.
 func (s *Store) Merged(page, timestamp string) bool { return s.snaps[page][timestamp] }
 
-// LastManifest returns the report of the last run: manifest.json, or the
-// store's record of the last run that changed it when manifest.json is
-// missing or unreadable; nil for a new folder.
-func (s *Store) LastManifest() *Manifest { return s.last }
+// LastManifest returns the report of the last run: manifest.json, unless
+// it is missing, unreadable or behind the store (a run stopped after its
+// commit), in which case the store's record of the last run that changed
+// it; nil for a new folder.
+func (s *Store) LastManifest() *Manifest {
+	if s.onDisk != nil && (s.lastRun == nil || s.describes(s.onDisk)) {
+		return s.onDisk
+	}
+	return s.lastRun
+}
+
+// describes reports whether m describes the store's records as they are.
+func (s *Store) describes(m *Manifest) bool {
+	f, ok := m.Files[TalksSQLite]
+	return ok && f.RecordsSHA256 == recordsDigest(s.talks)
+}
 
 // Close releases the store and the folder's lock.
 func (s *Store) Close() error {
@@ -268,7 +283,7 @@ func (s *Store) openWithoutStore(ctx context.Context, repair bool) error {
 	if !found {
 		return nil // a new dataset: the first commit creates the store
 	}
-	if m := s.last; m != nil && m.SchemaVersion >= 2 && !repair {
+	if m := s.onDisk; m != nil && m.SchemaVersion >= 2 && !repair {
 		return &ContractError{Dir: s.dir, Problems: []Problem{{File: TalksSQLite,
 			Message: "missing: the dataset's store was deleted, and talks.json, a view of it, holds the records but not their history"}}}
 	}
@@ -285,7 +300,7 @@ func (s *Store) openWithoutStore(ctx context.Context, repair bool) error {
 	if _, err := tx.ExecContext(ctx, storeSchema()); err != nil {
 		return fmt.Errorf("creating %s: %w", s.storePath(), err)
 	}
-	if s.last != nil && s.last.SchemaVersion >= 2 {
+	if s.onDisk != nil && s.onDisk.SchemaVersion >= 2 {
 		s.note("rebuilt %s from talks.json: %d talks; their history before today is lost", s.storePath(), len(talks))
 	} else {
 		s.note("imported %d talks from talks.json into %s, the dataset's store from now on", len(talks), s.storePath())
@@ -345,9 +360,7 @@ func (s *Store) load(ctx context.Context, q querier) (err error) {
 	if s.snaps, err = loadSnapshots(ctx, q); err != nil {
 		return fmt.Errorf("reading %s: %w", s.storePath(), err)
 	}
-	if s.last == nil {
-		s.last, err = loadLastRun(ctx, q)
-	}
+	s.lastRun, err = loadLastRun(ctx, q)
 	return err
 }
 
@@ -520,9 +533,13 @@ func openStoreDB(path string) (*sql.DB, error) {
 	return db, nil
 }
 
-// openStoreReadOnly opens the store at path for reading only.
+// openStoreReadOnly opens the store at path to read it. It is opened
+// "rw", which SQLite makes read-only where the file cannot be written, so
+// that a transaction a killed run left unfinished (a hot journal) is rolled
+// back as any reader must, rather than failing the read; reading writes
+// nothing else.
 func openStoreReadOnly(path string) (*sql.DB, error) {
-	dsn, err := sqliteURI(path, "ro")
+	dsn, err := sqliteURI(path, "rw", "_pragma=busy_timeout(10000)")
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func commit(t testing.TB, dir string, run *export.Run) []string {
 }
 
 // listDir returns the names in dir, sorted.
-func listDir(t *testing.T, dir string) []string {
+func listDir(t testing.TB, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -98,7 +98,7 @@ func fileSHA256(t *testing.T, path string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func openSQLite(t *testing.T, path string) *sql.DB {
+func openSQLite(t testing.TB, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?mode=ro")
 	if err != nil {
@@ -110,7 +110,7 @@ func openSQLite(t *testing.T, path string) *sql.DB {
 
 // storeRows dumps every row of the store's tables, in a stable order, so
 // that two stores can be compared by their data rather than their bytes.
-func storeRows(t *testing.T, dir string) map[string][][]string {
+func storeRows(t testing.TB, dir string) map[string][][]string {
 	t.Helper()
 	db := openSQLite(t, filepath.Join(dir, export.TalksSQLite))
 	out := map[string][][]string{}

@@ -102,11 +102,12 @@ func (s *Store) damage(name string, disk File, statErr error) string {
 	return ""
 }
 
+// lastFile is the file name as manifest.json describes it.
 func (s *Store) lastFile(name string) (File, bool) {
-	if s.last == nil {
+	if s.onDisk == nil {
 		return File{}, false
 	}
-	f, ok := s.last.Files[name]
+	f, ok := s.onDisk.Files[name]
 	return f, ok
 }
 
