@@ -66,6 +66,7 @@ func (s *Store) upgrade(ctx context.Context, tx *sql.Tx, version int) error {
 				TalksJSON, added, TalksSQLite, replaced)
 		}
 	}
+	normalize.DeriveListed(s.talks)
 	return s.finishImport(ctx, tx, before, "upgraded %s from schema version 1 to %d: it is the dataset's store from now on",
 		s.storePath(), normalize.SchemaVersion)
 }
@@ -84,17 +85,20 @@ func (s *Store) importLegacy(ctx context.Context, tx *sql.Tx, talks []normalize.
 		s.note("%s: %d records with an id already used were merged into the first", TalksJSON, len(talks)-len(seen))
 	}
 	s.talks = normalize.Dedup(talks)
+	if s.onDisk == nil || s.onDisk.SchemaVersion < 2 {
+		normalize.DeriveListed(s.talks)
+	}
 	return s.finishImport(ctx, tx, nil, "")
 }
 
 // finishImport writes the records read from a store or folder of an
 // earlier version, with what the folder's legacy files held, and notes
 // what was done.
+//
+// Version 1 did not record whether a talk was listed: its callers derive
+// it from last_seen (normalize.DeriveListed), which is what Merge would
+// have set when each page's last reading listed something.
 func (s *Store) finishImport(ctx context.Context, tx *sql.Tx, before []normalize.Talk, format string, args ...any) error {
-	// Version 1 did not record whether a talk was listed: derived from
-	// last_seen, it is what Merge would have set when each page's last
-	// reading listed something.
-	normalize.DeriveListed(s.talks)
 	SortTalks(s.talks)
 	w := &storeWriter{ctx: ctx, tx: tx}
 	w.records(before, s.talks)

@@ -140,7 +140,7 @@ func NamesMatch(a, b string) bool {
 	}
 	shorter := min(len(fa), len(fb))
 	switch d := editDistance(fa, fb); {
-	case shorter >= 10 && d <= 2, shorter >= 5 && d <= 1:
+	case shorter >= 12 && d <= 2, shorter >= 8 && d <= 1:
 		return true
 	}
 	return wordsComplete(strings.Fields(fa), strings.Fields(fb)) || wordsComplete(strings.Fields(fb), strings.Fields(fa))

@@ -424,6 +424,19 @@ func TestChangedFields(t *testing.T) {
 	}
 }
 
+func listedTalk(t Talk, listed bool) Talk {
+	t.Listed = listed
+	return t
+}
+
+// renamedEvent is t as a page listed it under another event name: another
+// id.
+func renamedEvent(t Talk, event string) Talk {
+	t.Event = event
+	t.ID = ID(event, string(t.Date), t.Speakers[0].Name)
+	return t
+}
+
 func TestDiff(t *testing.T) {
 	renamed := with(smith, func(t *Talk) { t.Title = "On Heterogeneity in Federated Settings" })
 	tests := []struct {
@@ -438,6 +451,18 @@ func TestDiff(t *testing.T) {
 		}},
 		{"from nothing", nil, []Talk{zaharia}, []string{changeLine(ChangeAdded, zaharia)}},
 		{"to nothing", []Talk{zaharia}, nil, []string{changeLine(ChangeRemoved, zaharia)}},
+		{"no longer listed", []Talk{listedTalk(zaharia, true)}, []Talk{listedTalk(zaharia, false)},
+			[]string{changeLine(ChangeUnlisted, zaharia, "listed")}},
+		{"listed again", []Talk{listedTalk(zaharia, false)}, []Talk{listedTalk(zaharia, true)},
+			[]string{changeLine(ChangeUpdated, zaharia, "listed")}},
+		{"two records merged into one", []Talk{poloczek, polozcek},
+			[]Talk{with(polozcek, func(t *Talk) { t.Speakers, t.PreviousIDs = poloczek.Speakers, []string{poloczek.ID} })},
+			[]string{changeLine(ChangeMerged, polozcek, "speakers")}},
+		{"found under an id it had before", []Talk{polozcek},
+			[]Talk{with(poloczek, func(t *Talk) { t.PreviousIDs = []string{polozcek.ID} })},
+			[]string{changeLine(ChangeUpdated, poloczek, "speakers")}},
+		{"found by the identity rules, without previous ids", []Talk{renamedEvent(smith, "Stanford SysML Seminar")}, []Talk{smith},
+			[]string{changeLine(ChangeUpdated, smith, "event")}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

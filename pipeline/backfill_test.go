@@ -740,3 +740,31 @@ func TestBackfillManifest(t *testing.T) {
 		t.Errorf("validate: %s", p)
 	}
 }
+
+// A snapshot the archive dates after the run is refused: merged, it would
+// date talks as seen on a day to come. The manifest says so.
+func TestBackfillRefusesASnapshotFromTheFuture(t *testing.T) {
+	body, err := fs.ReadFile(fixtures.Eras, eraTimestamps[0]+".html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	future := runDay().AddDate(0, 0, 3).Format("20060102150405")
+	a := newFakeArchive(t, map[string][]archived{seminarPage: {
+		{ts: eraTimestamps[0], body: body},
+		{ts: future, body: []byte(strings.Replace(string(body), "Matei Zaharia", "Matei Zaharia and A. Time Traveller", 1))},
+	}})
+	out := t.TempDir()
+	res := mustBackfill(t, backfillOptions(a, out, seminarSource))
+	if res.Future != 1 || res.Steps != 1 || a.snapshotHits()[future] != 0 {
+		t.Errorf("%d refused, %d steps, the future snapshot fetched %d times; want 1, 1, 0", res.Future, res.Steps, a.snapshotHits()[future])
+	}
+	for _, tk := range readDataset(t, out) {
+		if tk.LastSeen > normalize.Nullable(runDay().Format(time.DateOnly)) || len(spokenBy([]normalize.Talk{tk}, "A. Time Traveller")) > 0 {
+			t.Errorf("%s: last_seen %s, speakers %v", tk.ID, tk.LastSeen, tk.Speakers)
+		}
+	}
+	m := readManifest(t, out)
+	if len(m.Warnings) != 1 || m.Warnings[0].Text != future || !strings.Contains(m.Warnings[0].Reason, "after this run") {
+		t.Errorf("manifest warnings %+v, want the future snapshot's", m.Warnings)
+	}
+}
