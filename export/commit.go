@@ -4,8 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"database/sql"
+
 	"encoding/hex"
+
 	"errors"
 	"fmt"
 	"slices"
@@ -139,7 +140,16 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	if err := step("views staged"); err != nil {
 		return nil, err
 	}
-	report := s.manifestFor(run.Manifest, talks, views)
+	digest := s.recordsDigest()
+	if changed := changedRecords(s.talks, talks); len(changed) > 0 {
+		// What a run makes of a dataset keeps to the contract (Merge
+		// merges the records of one talk); this is the net under it.
+		if problems := checkRecordsAmong(talks, changed, TalksSQLite, storeName(talks)); len(problems) > 0 {
+			return nil, fmt.Errorf("refusing to commit to %s: %w", s.dir, &ContractError{Dir: s.dir, Problems: problems})
+		}
+		digest = recordsDigest(talks)
+	}
+	report := s.manifestFor(run.Manifest, talks, digest, views)
 	m := report
 	changed, err := s.writeStore(ctx, talks, run, m)
 	if err != nil {
@@ -150,7 +160,7 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 		// written (missing, damaged, or behind the store), it is the
 		// report of the last run that changed the store, as an
 		// uninterrupted run would have left it.
-		m = s.manifestFor(s.lastRun, talks, views)
+		m = s.manifestFor(s.lastRun, talks, digest, views)
 	}
 	if changed || len(set.staged) > 0 || run.ReportRun || !manifestDescribes(s.dir, m) {
 		var b bytes.Buffer
@@ -170,7 +180,7 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	} else {
 		res.Written = written
 	}
-	s.talks, s.onDisk = talks, m
+	s.talks, s.onDisk, s.digest = talks, m, digest
 	if changed {
 		s.lastRun = m
 	}
@@ -295,6 +305,22 @@ func (s *Store) snapshotsChange(snaps []ArchiveSnapshot) bool {
 	return false
 }
 
+// changedRecords returns the indexes of the records of after that before
+// does not hold as they are.
+func changedRecords(before, after []normalize.Talk) []int {
+	was := make(map[string]*normalize.Talk, len(before))
+	for i := range before {
+		was[before[i].ID] = &before[i]
+	}
+	var changed []int
+	for i := range after {
+		if old := was[after[i].ID]; old == nil || !sameRecord(old, &after[i]) {
+			changed = append(changed, i)
+		}
+	}
+	return changed
+}
+
 // sameRecords reports whether two datasets, in the contract's order, hold
 // the same records.
 func sameRecords(a, b []normalize.Talk) bool {
@@ -312,7 +338,7 @@ func sameRecord(a, b *normalize.Talk) bool {
 
 // manifestFor is manifest.json after the run: the report (nil for the
 // last run's) with the dataset's counts and files.
-func (s *Store) manifestFor(report *Manifest, talks []normalize.Talk, views map[string]File) *Manifest {
+func (s *Store) manifestFor(report *Manifest, talks []normalize.Talk, digest string, views map[string]File) *Manifest {
 	var m Manifest
 	if report == nil {
 		report = s.LastManifest()
@@ -330,7 +356,7 @@ func (s *Store) manifestFor(report *Manifest, talks []normalize.Talk, views map[
 	for name, f := range views {
 		m.Files[name] = f
 	}
-	m.Files[TalksSQLite] = File{RecordsSHA256: recordsDigest(talks), Rows: len(talks)}
+	m.Files[TalksSQLite] = File{RecordsSHA256: digest, Rows: len(talks)}
 	return &m
 }
 
@@ -360,151 +386,4 @@ func recordsDigest(talks []normalize.Talk) string {
 		h.Write(buf)
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// storeWriter writes a run into the store in one transaction and keeps
-// the first error, so that a commit reads as a list of steps.
-type storeWriter struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	err   error
-	stmts map[string]*sql.Stmt
-}
-
-func (w *storeWriter) exec(query string, args ...any) {
-	if w.err != nil {
-		return
-	}
-	if len(args) == 0 {
-		_, w.err = w.tx.ExecContext(w.ctx, query)
-		return
-	}
-	if w.stmts == nil {
-		w.stmts = map[string]*sql.Stmt{}
-	}
-	st, ok := w.stmts[query]
-	if !ok {
-		if st, w.err = w.tx.PrepareContext(w.ctx, query); w.err != nil {
-			return
-		}
-		w.stmts[query] = st
-	}
-	_, w.err = st.ExecContext(w.ctx, args...)
-}
-
-// records makes the store's records those of after, given that it holds
-// those of before: records that are gone (merged into another, whose
-// previous ids now hold theirs) are deleted, and records new or changed
-// are written, their speakers and aliases with them. Rows are updated in
-// place, so the columns a user added to them keep their values.
-func (w *storeWriter) records(before, after []normalize.Talk) {
-	was := make(map[string]*normalize.Talk, len(before))
-	for i := range before {
-		was[before[i].ID] = &before[i]
-	}
-	now := make(map[string]bool, len(after))
-	for _, t := range after {
-		now[t.ID] = true
-	}
-	for _, t := range before {
-		if !now[t.ID] {
-			w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, t.ID)
-			w.exec(`DELETE FROM speakers WHERE talk_id = ?`, t.ID)
-			w.exec(`DELETE FROM talks WHERE id = ?`, t.ID)
-		}
-	}
-	names := columnNames(talkColumns)
-	var sets []string
-	for _, n := range names[1:] {
-		sets = append(sets, n+" = excluded."+n)
-	}
-	upsertTalk := `INSERT INTO talks(` + strings.Join(names, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(names)-1) +
-		`) ON CONFLICT(id) DO UPDATE SET ` + strings.Join(sets, ", ")
-	spNames := speakersCSVHeader
-	var spSets []string
-	for _, n := range spNames[2:] {
-		spSets = append(spSets, n+" = excluded."+n)
-	}
-	upsertSpeaker := `INSERT INTO speakers(` + strings.Join(spNames, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(spNames)-1) +
-		`) ON CONFLICT(talk_id, position) DO UPDATE SET ` + strings.Join(spSets, ", ")
-	args := make([]any, len(talkColumns))
-	for i := range after {
-		t := &after[i]
-		old := was[t.ID]
-		if old != nil && sameRecord(old, t) {
-			continue
-		}
-		for c, col := range talkColumns {
-			args[c] = col.value(t)
-		}
-		w.exec(upsertTalk, args...)
-		for p := range t.Speakers {
-			row := []any{t.ID, int64(p + 1)}
-			for _, f := range normalize.SpeakerFields {
-				row = append(row, f.Get(&t.Speakers[p]))
-			}
-			w.exec(upsertSpeaker, row...)
-		}
-		if old != nil && len(old.Speakers) > len(t.Speakers) {
-			w.exec(`DELETE FROM speakers WHERE talk_id = ? AND position > ?`, t.ID, int64(len(t.Speakers)))
-		}
-		if old == nil || !slices.Equal(old.PreviousIDs, t.PreviousIDs) {
-			w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, t.ID)
-			for _, p := range t.PreviousIDs {
-				w.exec(`INSERT OR REPLACE INTO talk_aliases(alias_id, talk_id) VALUES (?, ?)`, p, t.ID)
-			}
-		}
-	}
-}
-
-// history appends the run's change log: a changes row per change and a
-// talk_versions row, holding the talk's record after the run, per change.
-func (w *storeWriter) history(changes []normalize.Change, talks []normalize.Talk, runAt string) {
-	byID := make(map[string]*normalize.Talk, len(talks))
-	for i := range talks {
-		byID[talks[i].ID] = &talks[i]
-	}
-	var rec []byte
-	for _, c := range changes {
-		w.exec(`INSERT INTO changes(run_at, id, change, fields, title, merged) VALUES (?, ?, ?, ?, ?, ?)`,
-			runAt, c.ID, c.Change, strings.Join(c.Fields, ","), c.Title, strings.Join(c.Merged, " "))
-		fields := strings.Join(c.Fields, ",")
-		if c.Change == normalize.ChangeAdded {
-			fields = "*"
-		}
-		rec = normalize.AppendJSON(rec[:0], byID[c.ID])
-		w.exec(`INSERT INTO talk_versions(id, fetched_at, changed_fields, record) VALUES (?, ?, ?, ?)`,
-			c.ID, runAt, fields, string(rec))
-	}
-}
-
-// pages records the pages read.
-func (w *storeWriter) pages(pages []Page) {
-	for _, p := range pages {
-		w.exec(`INSERT INTO sources(url, source, event, http_status, talks_found, fetched_at, etag, last_modified, sha256)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(url) DO UPDATE SET source = excluded.source, event = excluded.event,
-				http_status = excluded.http_status, talks_found = excluded.talks_found,
-				fetched_at = excluded.fetched_at, etag = excluded.etag,
-				last_modified = excluded.last_modified, sha256 = excluded.sha256`,
-			p.URL, p.Source, p.Event, int64(p.HTTPStatus), int64(p.TalksFound), p.FetchedAt, p.ETag, p.LastModified, p.SHA256)
-	}
-}
-
-func (w *storeWriter) snapshots(snaps []ArchiveSnapshot) {
-	for _, s := range snaps {
-		w.exec(`INSERT OR IGNORE INTO archive_snapshots(page, timestamp) VALUES (?, ?)`, s.Page, s.Timestamp)
-	}
-}
-
-// run records the run's report, without its files: they are views.
-func (w *storeWriter) run(m *Manifest) {
-	report := *m
-	report.Files = nil
-	var b bytes.Buffer
-	if err := WriteManifest(&b, &report); err != nil {
-		w.err = err
-		return
-	}
-	w.exec(`INSERT INTO runs(run_at, tool_version, manifest) VALUES (?, ?, ?)`, m.GeneratedAt, m.ToolVersion, b.String())
 }

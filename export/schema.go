@@ -112,37 +112,21 @@ CREATE TABLE archive_snapshots (
 //	SELECT t.* FROM talks_fts JOIN talks t ON t.rowid = talks_fts.rowid
 //	WHERE talks_fts MATCH 'attention'
 //
-// finds talks, and snippet() and highlight() work.
+// finds talks, and snippet() and highlight() work. A commit keeps it in
+// step through FTS5's own commands (see storeWriter.records); validate
+// checks it and --repair rebuilds it.
 const ftsSchema = `
 CREATE VIRTUAL TABLE talks_fts USING fts5(
 	id UNINDEXED, title, abstract, bio, speakers,
 	content = 'talks', content_rowid = 'rowid',
 	tokenize = 'unicode61 remove_diacritics 2'
 );
-` + ftsTriggers
-
-// ftsTriggers keep the index in step with every row of talks written,
-// through FTS5's own interface.
-const ftsTriggers = `
-CREATE TRIGGER talks_fts_insert AFTER INSERT ON talks BEGIN
-	INSERT INTO talks_fts(rowid, id, title, abstract, bio, speakers)
-	VALUES (new.rowid, new.id, new.title, new.abstract, new.bio, new.speakers);
-END;
-CREATE TRIGGER talks_fts_delete AFTER DELETE ON talks BEGIN
-	INSERT INTO talks_fts(talks_fts, rowid, id, title, abstract, bio, speakers)
-	VALUES ('delete', old.rowid, old.id, old.title, old.abstract, old.bio, old.speakers);
-END;
-CREATE TRIGGER talks_fts_update AFTER UPDATE ON talks BEGIN
-	INSERT INTO talks_fts(talks_fts, rowid, id, title, abstract, bio, speakers)
-	VALUES ('delete', old.rowid, old.id, old.title, old.abstract, old.bio, old.speakers);
-	INSERT INTO talks_fts(rowid, id, title, abstract, bio, speakers)
-	VALUES (new.rowid, new.id, new.title, new.abstract, new.bio, new.speakers);
-END;
 `
 
 // migrateFrom1 turns a talks.sqlite of schema version 1, which every run
 // rebuilt whole, into the store: the tables version 2 added, sources keyed
-// by page, the index kept by triggers. addMissingColumns then adds the
+// by page, the full-text index rebuilt from the records (a version 1
+// index was copied in from another file). addMissingColumns then adds the
 // records' new columns, and the caller rewrites the records (listed
 // derived, the pages' validators added).
 var migrateFrom1 = `
@@ -153,7 +137,7 @@ INSERT OR REPLACE INTO sources_v2(url, event, http_status, talks_found, fetched_
 DROP TABLE sources;
 ALTER TABLE sources_v2 RENAME TO sources;
 DROP TABLE IF EXISTS meta;
-` + runsTable + snapshotsTable + ftsTriggers + `
+` + runsTable + snapshotsTable + `
 INSERT INTO talks_fts(talks_fts) VALUES ('rebuild');
 `
 

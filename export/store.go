@@ -48,6 +48,7 @@ type Store struct {
 	// store, as the store recorded it.
 	onDisk, lastRun *Manifest
 	notes           []string
+	digest          string // recordsDigest(talks), once known
 }
 
 // Page is what the store remembers of a page: its latest reading that was
@@ -201,7 +202,15 @@ func (s *Store) LastManifest() *Manifest {
 // describes reports whether m describes the store's records as they are.
 func (s *Store) describes(m *Manifest) bool {
 	f, ok := m.Files[TalksSQLite]
-	return ok && f.RecordsSHA256 == recordsDigest(s.talks)
+	return ok && f.RecordsSHA256 == s.recordsDigest()
+}
+
+// recordsDigest is recordsDigest of the store's records, computed once.
+func (s *Store) recordsDigest() string {
+	if s.digest == "" {
+		s.digest = recordsDigest(s.talks)
+	}
+	return s.digest
 }
 
 // Close releases the store and the folder's lock.
@@ -319,8 +328,13 @@ func (s *Store) openWithoutStore(ctx context.Context, repair bool) error {
 }
 
 // checkOrRepair checks the records just read against the contract, and
-// with repair merges the records of one talk.
+// with repair merges the records of one talk. Records that manifest.json
+// describes are those the last commit wrote, which it checked: they are
+// not checked again.
 func (s *Store) checkOrRepair(ctx context.Context, tx *sql.Tx, repair bool) error {
+	if !repair && s.onDisk != nil && s.describes(s.onDisk) {
+		return nil
+	}
 	problems := checkRecords(s.talks, TalksSQLite, storeName(s.talks))
 	if len(problems) == 0 {
 		return nil
@@ -519,9 +533,13 @@ func storeExists(path string) (bool, error) {
 // openStoreDB opens the store at path for reading and writing, creating
 // the file if needed. Writes are synced before a commit returns
 // (synchronous=FULL), and a transaction begins by taking the write lock
-// (BEGIN IMMEDIATE), so a commit cannot fail halfway for want of it.
+// (BEGIN IMMEDIATE), so a commit cannot fail halfway for want of it. A
+// new file gets pages of 16 KiB, fewer and larger writes than SQLite's 4
+// KiB; a page cache of 64 MiB keeps a large commit from writing pages
+// out before it ends (a third of the time of 100,000 new talks).
 func openStoreDB(path string) (*sql.DB, error) {
-	dsn, err := sqliteURI(path, "rwc", "_txlock=immediate", "_pragma=synchronous(FULL)", "_pragma=busy_timeout(10000)")
+	dsn, err := sqliteURI(path, "rwc", "_txlock=immediate", "_pragma=synchronous(FULL)", "_pragma=busy_timeout(10000)",
+		"_pragma=page_size(16384)", "_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, err
 	}

@@ -251,6 +251,12 @@ func (v *validator) checkAliases(ctx context.Context, q querier, talks []normali
 // records are one talk by the identity rules (normalize.Doubles). name
 // says which record a problem is about.
 func checkRecords(talks []normalize.Talk, file string, name func(i int) string) []Problem {
+	return checkRecordsAmong(talks, nil, file, name)
+}
+
+// checkRecordsAmong is checkRecords where only the records of seeds
+// (indexes into talks; nil for all) may have made two records one talk.
+func checkRecordsAmong(talks []normalize.Talk, seeds []int, file string, name func(i int) string) []Problem {
 	var problems []Problem
 	add := func(format string, args ...any) {
 		problems = append(problems, Problem{File: file, Message: fmt.Sprintf(format, args...)})
@@ -273,15 +279,27 @@ func checkRecords(talks []normalize.Talk, file string, name func(i int) string) 
 			videos[t.YouTubeID]++
 		}
 	}
-	for _, g := range normalize.Doubles(talks) {
+	for _, g := range normalize.DoublesAmong(talks, seeds) {
 		names := make([]string, len(g))
 		for k, i := range g {
 			names[k] = name(i)
 		}
-		a, b := &talks[g[0]], &talks[g[1]]
-		why := normalize.EvidenceOf(a, b, func(id string) bool { return videos[id] == 2 }).String()
-		if normalize.SameKey(a, b) {
-			why = "same event, date and first speaker"
+		// Why, as the strongest evidence linking two of them.
+		why, strongest := "", normalize.NoEvidence
+		for x, i := range g {
+			for _, j := range g[x+1:] {
+				a, b := &talks[i], &talks[j]
+				if normalize.SameKey(a, b) {
+					why = "same event, date and first speaker"
+				} else if ev := normalize.EvidenceOf(a, b, func(id string) bool { return videos[id] == 2 }); why == "" || ev > strongest {
+					if ev > strongest {
+						strongest = ev
+					}
+				}
+			}
+		}
+		if why == "" {
+			why = strongest.String()
 		}
 		add("%s look like one talk (%s)", strings.Join(names, " and "), why)
 	}

@@ -54,7 +54,7 @@ func (s *Store) stageViews(set *fileSet, talks []normalize.Talk, want map[string
 			keep[v.format] = true
 		}
 	}
-	if last, ok := s.lastFile(TalksSQLite); ok && last.RecordsSHA256 != "" && last.RecordsSHA256 != recordsDigest(s.talks) {
+	if last, ok := s.lastFile(TalksSQLite); ok && last.RecordsSHA256 != "" && last.RecordsSHA256 != s.recordsDigest() {
 		res.Repaired = append(res.Repaired, ManifestJSON+" and the views: behind the store (a run was stopped after its commit); regenerated")
 	}
 	files := map[string]File{}

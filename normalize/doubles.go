@@ -9,7 +9,12 @@ import "slices"
 // of each group is the one the talk's first id belongs to. Merge never
 // leaves such a group among the records of the pages it reads; a dataset
 // written otherwise (by hand, or by an earlier version) may have them.
-func Doubles(talks []Talk) [][]int {
+func Doubles(talks []Talk) [][]int { return DoublesAmong(talks, nil) }
+
+// DoublesAmong is Doubles for the groups with a record of seeds (indexes
+// into talks; nil for all): after a change to those records, the groups
+// it can have made.
+func DoublesAmong(talks []Talk, seeds []int) [][]int {
 	scope := make([]int, len(talks))
 	listed := map[string]bool{}
 	for i := range talks {
@@ -19,7 +24,7 @@ func Doubles(talks []Talk) [][]int {
 		}
 	}
 	bothListed := func(i, j int) bool { return talks[i].Listed && talks[j].Listed }
-	return groupDoubles(talks, scope, bothListed, listed)
+	return groupDoubles(talks, scope, seeds, bothListed, listed)
 }
 
 // MergeDoubles merges every group of Doubles into its first record, as
@@ -57,6 +62,11 @@ func MergeDoubles(talks []Talk) ([]Talk, []Change) {
 // event, date and first speaker, under Fold. Two such records are one talk
 // whatever else they hold.
 func SameKey(a, b *Talk) bool {
-	return a.Date != "" && a.Date == b.Date && len(a.Speakers) > 0 && len(b.Speakers) > 0 &&
-		Fold(a.Event) == Fold(b.Event) && Fold(a.Speakers[0].Name) == Fold(b.Speakers[0].Name)
+	ka, kb := keyOf(a), keyOf(b)
+	return sameKey(&ka, &kb)
+}
+
+func sameKey(a, b *keyed) bool {
+	return a.Date != "" && a.Date == b.Date && len(a.names) > 0 && len(b.names) > 0 &&
+		a.event == b.event && a.names[0] == b.names[0]
 }

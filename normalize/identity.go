@@ -62,21 +62,50 @@ func (e Evidence) String() string {
 // common are two talks: the seminar gives a freed date to another
 // speaker, and placeholder titles repeat.
 func EvidenceOf(a, b *Talk, videoShared func(youtubeID string) bool) Evidence {
+	ka, kb := keyOf(a), keyOf(b)
+	return evidence(&ka, &kb, videoShared)
+}
+
+// keyed is a talk with what the identity rules compare of it, folded once:
+// comparing a dataset's records folds each name once, not once per pair.
+type keyed struct {
+	*Talk
+	event string   // Fold(Event)
+	title string   // titleKey(Title)
+	names []string // Fold of each speaker's name
+}
+
+func keyOf(t *Talk) keyed {
+	k := keyed{Talk: t, event: Fold(t.Event), title: titleKey(t.Title), names: make([]string, len(t.Speakers))}
+	for i, s := range t.Speakers {
+		k.names[i] = Fold(s.Name)
+	}
+	return k
+}
+
+func keysOf(talks []Talk) []keyed {
+	keys := make([]keyed, len(talks))
+	for i := range talks {
+		keys[i] = keyOf(&talks[i])
+	}
+	return keys
+}
+
+func evidence(a, b *keyed, videoShared func(youtubeID string) bool) Evidence {
 	if !comparable(a, b) || !shareSpeaker(a, b) {
 		return NoEvidence
 	}
 	if a.YouTubeID != "" && a.YouTubeID == b.YouTubeID && videoShared(a.YouTubeID) {
 		return SameVideo
 	}
-	at, bt := titleKey(a.Title), titleKey(b.Title)
-	if at != "" && at == bt {
+	if a.title != "" && a.title == b.title {
 		return SameTitle
 	}
-	if len(a.Speakers) == 0 || len(b.Speakers) == 0 {
+	if len(a.names) == 0 || len(b.names) == 0 {
 		// No speaker to go by: the title and the video were the evidence.
 		return NoEvidence
 	}
-	if titlesContradict(at, bt) {
+	if titlesContradict(a.title, b.title) {
 		return NoEvidence
 	}
 	if a.Date != "" && a.Date == b.Date {
@@ -92,8 +121,8 @@ func EvidenceOf(a, b *Talk, videoShared func(youtubeID string) bool) Evidence {
 // event, or listed on a common page. A page lists one event, so a site
 // renaming itself ("Stanford SysML Seminar" to "Stanford MLSys Seminar")
 // renames every talk's event at once and changes no talk.
-func comparable(a, b *Talk) bool {
-	if Fold(a.Event) == Fold(b.Event) {
+func comparable(a, b *keyed) bool {
+	if a.event == b.event {
 		return true
 	}
 	for _, u := range a.SourceURLs {
@@ -110,13 +139,13 @@ func comparable(a, b *Talk) bool {
 // NamesMatch; a talk that names no speaker shares nothing that tells it
 // apart, so it counts as sharing. On one date, talks that do not share a
 // speaker are never one talk.
-func shareSpeaker(a, b *Talk) bool {
-	if len(a.Speakers) == 0 || len(b.Speakers) == 0 {
+func shareSpeaker(a, b *keyed) bool {
+	if len(a.names) == 0 || len(b.names) == 0 {
 		return true
 	}
-	for _, sa := range a.Speakers {
-		for _, sb := range b.Speakers {
-			if NamesMatch(sa.Name, sb.Name) {
+	for _, na := range a.names {
+		for _, nb := range b.names {
+			if foldedNamesMatch(na, nb) {
 				return true
 			}
 		}
@@ -130,8 +159,9 @@ func shareSpeaker(a, b *Talk) bool {
 // words added or shortened, the first and last words agreeing ("Vijay
 // Reddi" / "Vijay Janapa Reddi", "V. J. Reddi", "Chris Ré" / "Christopher
 // Re").
-func NamesMatch(a, b string) bool {
-	fa, fb := Fold(a), Fold(b)
+func NamesMatch(a, b string) bool { return foldedNamesMatch(Fold(a), Fold(b)) }
+
+func foldedNamesMatch(fa, fb string) bool {
 	if fa == "" || fb == "" {
 		return false
 	}
@@ -139,11 +169,20 @@ func NamesMatch(a, b string) bool {
 		return true
 	}
 	shorter := min(len(fa), len(fb))
-	switch d := editDistance(fa, fb); {
-	case shorter >= 12 && d <= 2, shorter >= 8 && d <= 1:
-		return true
+	if shorter >= 8 && absDiff(len(fa), len(fb)) <= 2 {
+		switch d := editDistance(fa, fb); {
+		case shorter >= 12 && d <= 2, d <= 1:
+			return true
+		}
 	}
 	return wordsComplete(strings.Fields(fa), strings.Fields(fb)) || wordsComplete(strings.Fields(fb), strings.Fields(fa))
+}
+
+func absDiff(a, b int) int {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }
 
 // wordsComplete reports whether the words of long complete those of short:
@@ -282,7 +321,7 @@ func newCandidates() *candidates { return &candidates{byKey: map[string][]int{}}
 
 // add files record i under the keys of t; speakers adds the keys of the
 // speakers' last names, which only Moved needs.
-func (c *candidates) add(i int, t *Talk, speakers bool) {
+func (c *candidates) add(i int, t *keyed, speakers bool) {
 	for _, k := range identityKeys(t, speakers) {
 		c.byKey[k] = append(c.byKey[k], i)
 	}
@@ -290,7 +329,7 @@ func (c *candidates) add(i int, t *Talk, speakers bool) {
 
 // of returns the records filed under a key of t, each once, in the order
 // they were added.
-func (c *candidates) of(t *Talk, speakers bool) []int {
+func (c *candidates) of(t *keyed, speakers bool) []int {
 	seen := map[int]bool{}
 	var out []int
 	for _, k := range identityKeys(t, speakers) {
@@ -304,21 +343,24 @@ func (c *candidates) of(t *Talk, speakers bool) []int {
 	return out
 }
 
-func identityKeys(t *Talk, speakers bool) []string {
+func identityKeys(t *keyed, speakers bool) []string {
 	var keys []string
 	if t.YouTubeID != "" {
 		keys = append(keys, "v\x00"+t.YouTubeID)
 	}
-	if k := titleKey(t.Title); k != "" {
-		keys = append(keys, "t\x00"+k)
+	if t.title != "" {
+		keys = append(keys, "t\x00"+t.title)
 	}
 	if t.Date != "" {
 		keys = append(keys, "d\x00"+string(t.Date))
 	}
 	if speakers || t.Date == "" {
-		for _, s := range t.Speakers {
-			if w := strings.Fields(Fold(s.Name)); len(w) > 0 {
-				keys = append(keys, "s\x00"+w[len(w)-1])
+		for _, n := range t.names {
+			if i := strings.LastIndexByte(n, ' '); i >= 0 {
+				n = n[i+1:]
+			}
+			if n != "" {
+				keys = append(keys, "s\x00"+n)
 			}
 		}
 	}

@@ -126,10 +126,11 @@ func (m *merger) match() {
 	if len(unknown) == 0 {
 		return
 	}
+	outKeys := keysOf(m.out)
 	index := newCandidates()
 	for i := range m.out {
 		if _, read := m.readBy[i]; !read {
-			index.add(i, &m.out[i], true)
+			index.add(i, &outKeys[i], true)
 		}
 	}
 	videos := m.videoHolders(unknown)
@@ -139,12 +140,12 @@ func (m *merger) match() {
 		days float64
 	}
 	var pairs []pair
+	shared := func(id string) bool { return videos[id] == 2 }
 	for _, k := range unknown {
-		f := &m.fresh[k]
-		for _, i := range index.of(f, true) {
-			o := &m.out[i]
-			ev := EvidenceOf(o, f, func(id string) bool { return videos[id] == 2 })
-			if ev != NoEvidence {
+		f := keyOf(&m.fresh[k])
+		for _, i := range index.of(&f, true) {
+			o := &outKeys[i]
+			if ev := evidence(o, &f, shared); ev != NoEvidence {
 				pairs = append(pairs, pair{k, i, ev, daysApart(string(o.Date), string(f.Date))})
 			}
 		}
@@ -228,7 +229,7 @@ func (m *merger) consolidate() {
 		}
 	}
 	bothRead := func(i, j int) bool { return m.read[m.out[i].ID] && m.read[m.out[j].ID] }
-	groups := groupDoubles(m.out, scope, bothRead, m.read)
+	groups := groupDoubles(m.out, scope, nil, bothRead, m.read)
 	if len(groups) == 0 {
 		return
 	}
@@ -269,10 +270,16 @@ func onPages(t *Talk, pages map[string]bool) bool {
 // entries. Each group lists its records in the
 // order of firstSeenOrder: the first is the one to keep. preferred breaks
 // ties of first_seen.
-func groupDoubles(talks []Talk, scope []int, apart func(i, j int) bool, preferred map[string]bool) [][]int {
+//
+// Only pairs with a record of seeds are compared (nil: every pair): the
+// records a change touched, when the others were checked before.
+func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, preferred map[string]bool) [][]int {
+	keys := make(map[int]*keyed, len(scope))
 	index := newCandidates()
 	for _, i := range scope {
-		index.add(i, &talks[i], false)
+		k := keyOf(&talks[i])
+		keys[i] = &k
+		index.add(i, &k, false)
 	}
 	videos := videoCounts(talks)
 	shared := func(id string) bool { return videos[id] == 2 }
@@ -286,12 +293,26 @@ func groupDoubles(talks []Talk, scope []int, apart func(i, j int) bool, preferre
 		parent[i] = find(p)
 		return parent[i]
 	}
-	for _, i := range scope {
-		for _, j := range index.of(&talks[i], false) {
-			if j <= i || find(i) == find(j) {
+	isSeed := func(int) bool { return true }
+	if seeds != nil {
+		set := make(map[int]bool, len(seeds))
+		for _, i := range seeds {
+			set[i] = true
+		}
+		isSeed = func(i int) bool { return set[i] }
+	} else {
+		seeds = scope
+	}
+	for _, i := range seeds {
+		if keys[i] == nil {
+			continue // not in scope
+		}
+		for _, j := range index.of(keys[i], false) {
+			// Each pair once: from its seed, or from the first of two.
+			if j == i || (isSeed(j) && j < i) || find(i) == find(j) {
 				continue
 			}
-			if SameKey(&talks[i], &talks[j]) || (!apart(i, j) && EvidenceOf(&talks[i], &talks[j], shared) >= SameDate) {
+			if sameKey(keys[i], keys[j]) || (!apart(i, j) && evidence(keys[i], keys[j], shared) >= SameDate) {
 				parent[find(j)] = find(i)
 			}
 		}
@@ -563,16 +584,19 @@ func Diff(old, new []Talk) []Change {
 		}
 	}
 	if len(lost) > 0 {
+		newKeys := keysOf(new)
 		index := newCandidates()
 		for i := range new {
 			if len(found[i]) == 0 {
-				index.add(i, &new[i], true)
+				index.add(i, &newKeys[i], true)
 			}
 		}
 		videos := videoCounts(append(slices.Clone(old), new...))
+		shared := func(id string) bool { return videos[id] == 2 }
 		for _, j := range slices.Clone(lost) {
-			for _, i := range index.of(&old[j], true) {
-				if len(found[i]) == 0 && EvidenceOf(&old[j], &new[i], func(id string) bool { return videos[id] == 2 }) != NoEvidence {
+			o := keyOf(&old[j])
+			for _, i := range index.of(&o, true) {
+				if len(found[i]) == 0 && evidence(&o, &newKeys[i], shared) != NoEvidence {
 					found[i] = append(found[i], j)
 					lost = slices.DeleteFunc(lost, func(x int) bool { return x == j })
 					break

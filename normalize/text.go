@@ -78,6 +78,9 @@ func isInvalidAt(s string, i int) bool {
 //
 // Fold is for matching only; it loses information and is never shown.
 func Fold(s string) string {
+	if f, ok := foldASCII(s); ok {
+		return f
+	}
 	s = norm.NFKD.String(Line(s))
 	var b strings.Builder
 	b.Grow(len(s))
@@ -104,6 +107,38 @@ func Fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// foldASCII is Fold of an ASCII string, without Line's and NFKD's
+// conversions, which change no ASCII letter or digit: names and titles are
+// mostly ASCII, and a dataset's identity checks fold each of them. ok is
+// false for a string that is not ASCII.
+func foldASCII(s string) (folded string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return "", false
+		}
+	}
+	b := make([]byte, 0, len(s))
+	pendingSpace := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', 'A' <= c && c <= 'Z':
+			if pendingSpace {
+				b = append(b, ' ')
+				pendingSpace = false
+			}
+			if c <= 'Z' && c >= 'A' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		case (c < ' ' && !unicode.IsSpace(rune(c))) || c == 0x7f:
+			// Invisible: Line removes it, and the letters around it join.
+		default:
+			pendingSpace = len(b) > 0
+		}
+	}
+	return string(b), true
 }
 
 // latinLetters spells the Latin letters that have no Unicode decomposition

@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -155,4 +156,35 @@ func BenchmarkParagraphs(b *testing.B) {
 	for b.Loop() {
 		Paragraphs(paras)
 	}
+}
+
+// FuzzFoldASCII: the fast path of Fold for ASCII folds as the general one.
+func FuzzFoldASCII(f *testing.F) {
+	for _, s := range []string{"Vijay Janapa-Reddi", "a\x00b", " A \x1f B\t\n", "TBD!", "", "x\x7fy", "O'Neil, Jr."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := foldASCII(s)
+		if !ok {
+			return
+		}
+		slow := norm.NFKD.String(Line(s))
+		var b strings.Builder
+		pending := false
+		for _, r := range slow {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				if pending {
+					b.WriteByte(' ')
+					pending = false
+				}
+				b.WriteRune(unicode.ToLower(r))
+			default:
+				pending = b.Len() > 0
+			}
+		}
+		if fast != b.String() {
+			t.Errorf("foldASCII(%q) = %q, the general fold %q", s, fast, b.String())
+		}
+	})
 }
