@@ -39,7 +39,7 @@ func (c *crawlOptions) register(cmd *cobra.Command) {
 	f.StringArrayVar(&c.Sources, "source", nil, "read only this default source (repeatable): "+strings.Join(scrape.SourceNames(), ", "))
 	f.StringArrayVar(&c.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
 	f.StringVarP(&c.Out, "out", "o", "data", "dataset folder")
-	f.StringSliceVar(&c.Formats, "format", export.Formats, "files to write: "+strings.Join(export.Formats, ", ")+" (manifest.json always)")
+	f.StringSliceVar(&c.Formats, "format", export.Formats, "views to write: json, csv; sqlite alone writes none (talks.sqlite, the store, and manifest.json always)")
 	f.BoolVar(&c.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
 	f.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
 	f.DurationVar(&c.Delay, "delay", time.Second, "pause between two requests to one host")

@@ -18,10 +18,13 @@ func newDiffCmd(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
 		Short: "Show what changed between two datasets",
-		Long: `diff compares two datasets, each a dataset folder or a talks.json file, by
-talk id: talks added, updated (with the fields that changed) and removed.
-The first line of the summary fits a commit subject; --json prints the
-changes for programs.`,
+		Long: `diff compares two datasets, each a dataset folder (its store, talks.sqlite)
+or a talks.json file, talk by talk: a talk is found in NEW under its id, an
+id it had before (previous_ids), or by the identity rules fetch uses. It
+reports talks added, updated (with the fields that changed), no longer
+listed, merged (records of OLD found to be one talk in NEW), and removed
+(which a dataset kept by mlsysscrape never does). The first line of the
+summary fits a commit subject; --json prints the changes for programs.`,
 		Example: `  mlsysscrape diff snapshots/2025-10-01 data
   git show HEAD~1:data/talks.json > /tmp/old.json && mlsysscrape diff /tmp/old.json data --json`,
 		Args: exactArgs(2, "OLD and NEW"),

@@ -149,8 +149,9 @@ func TestFaultUnwritableOut(t *testing.T) {
 	}
 }
 
-// A crash between the renames of a commit leaves new data files beside
-// the old manifest: validate detects it, and the next fetch repairs it.
+// A view that does not match the store (here a later run's talks.json
+// beside the earlier store and manifest, as a copy from elsewhere would
+// leave it): validate detects it, and the next fetch regenerates it.
 func TestFaultInterruptedCommit(t *testing.T) {
 	site := newSite(t)
 	before, after := t.TempDir(), t.TempDir()

@@ -63,9 +63,15 @@ func newFetchCmd(g *globalOptions, io streams) *cobra.Command {
 		Short: "Crawl the sources and merge their talks into the dataset",
 		Long: `fetch crawls the default sources (or those named with --source, or any page
 given with --url), extracts every talk, and merges them into the dataset in
---out: new talks are added, changed talks updated under the same id, and
-talks no longer listed are kept. Files are only rewritten when something
-changed. One line per page goes to stderr, then a summary.
+--out: new talks are added, changed talks updated under the same id, talks
+no longer listed kept (listed: false), and records found to be one talk
+merged. The dataset is talks.sqlite, changed in one transaction; --format
+picks which views of it are written (views already in --out are kept up
+to date). Files are only rewritten when something changed. One line per
+page goes to stderr, then a summary.
+
+One run writes a folder at a time: a second one exits naming the first,
+or with --wait waits for it.
 
 --changes FILE writes what the run changed (talks added, updated with the
 fields that changed, no longer listed) as a summary whose first line fits a
