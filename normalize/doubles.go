@@ -4,8 +4,9 @@ import "slices"
 
 // Doubles returns the groups of records of a dataset that the identity
 // rules show to be one talk by SameDate evidence or stronger, and that no
-// page lists both of, or that one reading would give one id (the same
-// event, date and first speaker): a dataset holding one talk twice. The first record
+// page listed both of (listedTogether), nor a record of the group with
+// another, or that one reading would give one id (the same event, date
+// and first speaker): a dataset holding one talk twice. The first record
 // of each group is the one the talk's first id belongs to. Merge never
 // leaves such a group among the records of the pages it reads; a dataset
 // written otherwise (by hand, or by an earlier version) may have them.
@@ -16,15 +17,11 @@ func Doubles(talks []Talk) [][]int { return DoublesAmong(talks, nil) }
 // it can have made.
 func DoublesAmong(talks []Talk, seeds []int) [][]int {
 	scope := make([]int, len(talks))
-	listed := map[string]bool{}
 	for i := range talks {
 		scope[i] = i
-		if talks[i].Listed {
-			listed[talks[i].ID] = true
-		}
 	}
-	bothListed := func(i, j int) bool { return talks[i].Listed && talks[j].Listed }
-	return groupDoubles(talks, scope, seeds, bothListed, listed)
+	apart := func(i, j int) bool { return apartInDataset(&talks[i], &talks[j]) }
+	return groupDoubles(talks, scope, seeds, apart, nil)
 }
 
 // MergeDoubles merges every group of Doubles into its first record, as

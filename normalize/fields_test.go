@@ -96,7 +96,7 @@ func setDistinct(v reflect.Value) {
 // as the record.
 func TestRecordJSON(t *testing.T) {
 	rec := Talk{ID: "a", Kind: KindTalk, Event: "E", Date: "2021-02-25", Title: `<b> & "q"`,
-		Speakers: []Speaker{{Name: "Anna Goldie", Affiliation: "Google", Role: "Staff Researcher"}},
+		Speakers:   []Speaker{{Name: "Anna Goldie", Affiliation: "Google", Role: "Staff Researcher"}},
 		SourceURLs: []string{"https://mlsys.stanford.edu/"}, PreviousIDs: []string{"b"}, Listed: true}
 	data := AppendJSON(nil, &rec)
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -154,11 +154,15 @@ func shareSpeaker(a, b *keyed) bool {
 }
 
 // NamesMatch reports whether two spellings name one person, as the pages'
-// edits of names go: equal under Fold; a typo of a letter or two in a
-// long enough name ("Polozcek" / "Poloczek"); or one name the other with
-// words added or shortened, the first and last words agreeing ("Vijay
-// Reddi" / "Vijay Janapa Reddi", "V. J. Reddi", "Chris Ré" / "Christopher
-// Re").
+// edits of names go: equal under Fold; one long word mistyped by a letter
+// (two in a word of 9 letters or more; two letters swapped count as one),
+// "Polozcek" / "Poloczek", "Sidhartha" / "Siddhartha"; or one name the
+// other with words added, the first and last words the same or the first
+// an initial ("Vijay Reddi" / "Vijay Janapa Reddi", "V. J. Reddi").
+//
+// Short words are never taken for typos, nor a word for a longer one it
+// begins: "Wei Chen" and "Wei Shen", "Tian Li" and "Tianqi Li" are two
+// people, and the seminar gives a freed date to another speaker.
 func NamesMatch(a, b string) bool { return foldedNamesMatch(Fold(a), Fold(b)) }
 
 func foldedNamesMatch(fa, fb string) bool {
@@ -168,14 +172,35 @@ func foldedNamesMatch(fa, fb string) bool {
 	if fa == fb {
 		return true
 	}
-	shorter := min(len(fa), len(fb))
-	if shorter >= 8 && absDiff(len(fa), len(fb)) <= 2 {
-		switch d := editDistance(fa, fb); {
-		case shorter >= 12 && d <= 2, d <= 1:
-			return true
+	wa, wb := strings.Fields(fa), strings.Fields(fb)
+	return oneWordMistyped(wa, wb) || wordsComplete(wa, wb) || wordsComplete(wb, wa)
+}
+
+// oneWordMistyped reports whether a and b are the same words but one, and
+// that one is a long word mistyped.
+func oneWordMistyped(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	differs := -1
+	for i := range a {
+		if a[i] != b[i] {
+			if differs >= 0 {
+				return false
+			}
+			differs = i
 		}
 	}
-	return wordsComplete(strings.Fields(fa), strings.Fields(fb)) || wordsComplete(strings.Fields(fb), strings.Fields(fa))
+	if differs < 0 {
+		return true
+	}
+	x, y := a[differs], b[differs]
+	shorter := min(len(x), len(y))
+	limit := 1
+	if shorter >= 9 {
+		limit = 2
+	}
+	return shorter >= 6 && absDiff(len(x), len(y)) <= limit && typoDistance(x, y) <= limit
 }
 
 func absDiff(a, b int) int {
@@ -186,8 +211,8 @@ func absDiff(a, b int) int {
 }
 
 // wordsComplete reports whether the words of long complete those of short:
-// both have two words or more, the first words agree and the last words are
-// equal, and every word of short stands, in order, for a word of long.
+// both have two words or more, the last words are equal, and every word of
+// short stands, in order, for a word of long (the first for the first).
 func wordsComplete(short, long []string) bool {
 	if len(short) < 2 || len(long) < len(short) {
 		return false
@@ -209,7 +234,7 @@ func wordsComplete(short, long []string) bool {
 }
 
 // wordAgrees reports whether a name's word w stands for word full: equal,
-// its initial, or a short form of three letters or more ("chris").
+// or the initial of one is the other.
 func wordAgrees(w, full string) bool {
 	switch {
 	case w == full:
@@ -218,8 +243,6 @@ func wordAgrees(w, full string) bool {
 		return strings.HasPrefix(full, w)
 	case len(full) == 1:
 		return strings.HasPrefix(w, full)
-	case len(w) >= 3 && strings.HasPrefix(full, w), len(full) >= 3 && strings.HasPrefix(w, full):
-		return true
 	}
 	return false
 }
@@ -249,6 +272,14 @@ var placeholderWords = map[string]bool{
 // both known and sharing less than half their words, neither holding the
 // other ("Challenges and Progress in Scaling ML Fairness" and "Progress in
 // Scaling ML Fairness" are one title edited).
+// disagree reports whether a and b give a field two values the identity
+// rules do not take for one: two dates, two titles, or speakers who share
+// no one.
+func disagree(a, b *keyed) bool {
+	return (a.Date != "" && b.Date != "" && a.Date != b.Date) || titlesContradict(a.title, b.title) ||
+		(len(a.names) > 0 && len(b.names) > 0 && !shareSpeaker(a, b))
+}
+
 func titlesContradict(a, b string) bool {
 	if a == "" || b == "" || a == b || strings.Contains(a, b) || strings.Contains(b, a) {
 		return false
@@ -285,26 +316,32 @@ func daysApart(a, b string) float64 {
 	return d
 }
 
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
+// typoDistance is the number of letters inserted, deleted, replaced, or
+// swapped with the next one (the optimal string alignment distance), that
+// turn a into b. It is called on single words of names.
+func typoDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }
 
 // candidates finds the records that may be one talk with a given record,

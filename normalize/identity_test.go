@@ -13,11 +13,18 @@ func TestNamesMatch(t *testing.T) {
 		{"Vijay Reddi", "Vijay Janapa Reddi", true}, // completed
 		{"V. J. Reddi", "Vijay Janapa Reddi", true}, // initials
 		{"Vijay Janapa-Reddi", "Vijay Janapa Reddi", true},
-		{"Matthias Polozcek", "Matthias Poloczek", true},    // two letters swapped
-		{"Deepak Narayanan", "Deepak Narayanann", true},     // a letter added
-		{"Christopher Ré", "christopher re", true},          // accents and case
-		{"Chris Ré", "Christopher Re", true},                // a short first name
-		{"Dan Fu", "Daniel Fu", true},                       //
+		{"Matthias Polozcek", "Matthias Poloczek", true}, // two letters swapped
+		{"Deepak Narayanan", "Deepak Narayanann", true},  // a letter added
+		{"Christopher Ré", "christopher re", true},       // accents and case
+		{"Chris Ré", "Christopher Re", false},            // a short first name: perhaps another person
+		{"Dan Fu", "Daniel Fu", false},
+		{"Wei Chen", "Wei Shen", false}, // a short word is no typo
+		{"Jing Chen", "Jing Shen", false},
+		{"Ying Sheng", "Ying Shen", false},
+		{"Tian Li", "Tianqi Li", false},                 // nor a word for a longer one
+		{"Matthias Poloczek", "Mathias Poloczek", true}, // a letter dropped from a long word
+		{"Matthias Poloczek", "Matthias Poloczak", true},
+		{"Matthias Poloczek", "Matthias Pulozcek", false},   // two typos in a word of 8
 		{"Sidhartha Sen", "Siddhartha Sen", true},           // a letter added
 		{"Tim Shi", "Tim Sha", false},                       // too short for a typo
 		{"Lin Ma", "Lin Mo", false},                         //

@@ -2,8 +2,11 @@ package normalize
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"sort"
+	"strconv"
 )
 
 // Snapshot is one observation of some pages: the records read from them,
@@ -38,12 +41,12 @@ type Snapshot struct {
 // Finally the records of the pages read say whether the snapshot lists
 // them, if it is the newest reading of their pages (see list).
 func Merge(dataset []Talk, snap Snapshot) ([]Talk, []Change) {
-	m := newMerger(dataset, Dedup(snap.Talks), snap.Day, snap.Pages)
+	m := newMerger(dataset, Dedup(snap.Talks), snap.Day)
 	m.resolve()
 	m.match()
 	m.fold()
-	m.consolidate()
 	m.list(dataset, snap.Pages)
+	m.consolidate(dataset)
 	return m.out, m.changes(dataset)
 }
 
@@ -52,28 +55,30 @@ type merger struct {
 	out   []Talk
 	fresh []Talk
 	day   string
-	pages map[string]bool // the pages the snapshot read
-	ids   map[string]int  // every id and previous id of out, to its record
+	ids   map[string]int // every id and previous id of out, to its record
 	// target is the record of out each fresh record reads, -1 for none yet.
 	target []int
 	// readBy is the inverse of target, until consolidate moves records.
 	readBy map[int]int
-	// read holds the ids of the records the snapshot lists, added the ids
-	// of those it added.
-	read, added map[string]bool
-	absorbed    map[string][]string // id of a record → ids merged into it
+	// readings holds, for each record the snapshot lists, the readings
+	// folded into it; added the ids of the records it added.
+	readings map[string][]int
+	added    map[string]bool
+	// latest is, for each page read, the newest day a reading of it was
+	// seen before this snapshot (list).
+	latest   map[string]string
+	absorbed map[string][]string // id of a record → ids merged into it
 }
 
-func newMerger(dataset, fresh []Talk, day string, pages []string) *merger {
+func newMerger(dataset, fresh []Talk, day string) *merger {
 	m := &merger{
 		out:      slices.Clone(dataset),
 		fresh:    fresh,
 		day:      day,
-		pages:    map[string]bool{},
 		ids:      make(map[string]int, len(dataset)),
 		target:   make([]int, len(fresh)),
 		readBy:   map[int]int{},
-		read:     map[string]bool{},
+		readings: map[string][]int{},
 		added:    map[string]bool{},
 		absorbed: map[string][]string{},
 	}
@@ -86,31 +91,63 @@ func newMerger(dataset, fresh []Talk, day string, pages []string) *merger {
 		m.ids[t.ID] = i // a record's own id wins over another's previous id
 	}
 	for k := range m.target {
-		m.target[k] = -1
-	}
-	for _, p := range pages {
-		m.pages[p] = true
+		m.target[k] = unread
 	}
 	return m
 }
 
 // resolve finds the records that fresh readings name by id: their own
-// first, then previous ids. Two readings naming one record (one by its own
-// id, one by an old id it once had) are two talks: the second is left to
-// the identity rules.
+// first, then previous ids. A reading naming a record another reading took
+// (by its own id, or another old id) is the same talk listed twice, under
+// two spellings, when the rules say so: it is folded into that reading.
+// Else it is another talk, left to the identity rules.
 func (m *merger) resolve() {
 	for pass := range 2 {
 		for k, f := range m.fresh {
 			i, ok := m.ids[f.ID]
-			if !ok || m.target[k] >= 0 || (pass == 0) != (m.out[i].ID == f.ID) {
+			if !ok || m.target[k] != unread || (pass == 0) != (m.out[i].ID == f.ID) {
 				continue
 			}
-			if _, taken := m.readBy[i]; !taken {
+			k0, taken := m.readBy[i]
+			if !taken {
 				m.target[k], m.readBy[i] = i, k
+				continue
+			}
+			if m.sameListing(i, k0, k) {
+				m.fresh[k0] = Richest(m.fresh[k0], m.fresh[k])
+				m.target[k] = folded
 			}
 		}
 	}
 }
+
+// sameListing reports whether readings k0 and k, which both name record
+// i, are one talk listed twice: the rules say so of the two readings; or
+// the record as each would make it has one key (consolidate would merge
+// the two records); or the rules say so of the second and the record, and
+// the readings give no field two values (an earlier merge may have made
+// one record of two entries that share no field but with it: a speaker
+// listed without a title, a title without a speaker).
+func (m *merger) sameListing(i, k0, k int) bool {
+	anyVideo := func(string) bool { return true }
+	first, second, record := keyOf(&m.fresh[k0]), keyOf(&m.fresh[k]), keyOf(&m.out[i])
+	if evidence(&first, &second, anyVideo) >= SameDate {
+		return true
+	}
+	newer := m.day >= string(m.out[i].LastSeen)
+	byFirst := update(m.out[i], m.fresh[k0], newer, m.day, m.day)
+	bySecond := update(m.out[i], m.fresh[k], newer, m.day, m.day)
+	if SameKey(&byFirst, &bySecond) {
+		return true
+	}
+	return !disagree(&first, &second) && evidence(&record, &second, anyVideo) >= SameDate
+}
+
+// Targets of a reading that reads no record of the dataset.
+const (
+	unread = -1 // no record found yet: a new talk, unless the rules match one
+	folded = -2 // the same talk as another reading, folded into it
+)
 
 // match pairs the readings no id found with records of the dataset that
 // this snapshot does not list, by the identity rules: strongest evidence
@@ -119,7 +156,7 @@ func (m *merger) resolve() {
 func (m *merger) match() {
 	var unknown []int
 	for k := range m.fresh {
-		if m.target[k] < 0 {
+		if m.target[k] == unread {
 			unknown = append(unknown, k)
 		}
 	}
@@ -155,7 +192,7 @@ func (m *merger) match() {
 			cmp.Compare(m.out[a.i].ID, m.out[b.i].ID), cmp.Compare(m.fresh[a.k].ID, m.fresh[b.k].ID))
 	})
 	for _, p := range pairs {
-		if _, taken := m.readBy[p.i]; taken || m.target[p.k] >= 0 {
+		if _, taken := m.readBy[p.i]; taken || m.target[p.k] != unread {
 			continue
 		}
 		m.target[p.k], m.readBy[p.i] = p.i, p.k
@@ -194,82 +231,162 @@ func (m *merger) videoHolders(unknown []int) map[string]int {
 	return counts
 }
 
-// fold folds each reading into its record, or adds it as a new one.
+// fold folds each reading into its record, or adds it as a new one. A
+// reading's id becomes a previous id of the record it reads, unless it is
+// already another record's: ids lead to one talk each. A new talk whose id
+// is already another's (a previous id of a record the page edited) gets the
+// next free one.
 func (m *merger) fold() {
 	for k, f := range m.fresh {
 		i := m.target[k]
-		if i < 0 {
+		switch i {
+		case folded:
+			continue
+		case unread:
+			f.ID = m.freeID(f.ID)
 			f.FirstSeen, f.LastSeen = Nullable(m.day), Nullable(m.day)
+			m.ids[f.ID] = len(m.out)
 			m.readBy[len(m.out)] = k
-			m.read[f.ID], m.added[f.ID] = true, true
+			m.readings[f.ID], m.added[f.ID] = []int{k}, true
 			m.out = append(m.out, f)
 			continue
 		}
-		m.read[m.out[i].ID] = true
+		m.readings[m.out[i].ID] = append(m.readings[m.out[i].ID], k)
 		old := m.out[i]
 		merged := update(old, f, m.day >= string(old.LastSeen), m.day, m.day)
-		if f.ID != old.ID && !slices.Contains(old.PreviousIDs, f.ID) {
+		if _, known := m.ids[f.ID]; !known { // else it is this record's, or stays another's
 			merged.PreviousIDs = unionSorted(merged.PreviousIDs, []string{f.ID})
+			m.ids[f.ID] = i
 		}
 		m.out[i] = merged
 	}
 }
 
-// consolidate merges the records of the pages read that the identity
-// rules show to be one talk by a video, a title, or a date and speaker,
-// unless this snapshot lists both (two entries of one page are two talks).
-// An edit seen only now can link them (a mistyped date fixed, the video of
-// an untitled talk added), and two entries a page listed at once can be
-// dropped together. Each group becomes the record seen first.
-func (m *merger) consolidate() {
-	var scope []int
-	for i := range m.out {
-		if m.read[m.out[i].ID] || onPages(&m.out[i], m.pages) {
-			scope = append(scope, i)
+// freeID is id, or if a record has it as its id or a previous id, the
+// first of id hashed again with a counter that none has.
+func (m *merger) freeID(id string) string {
+	free := id
+	for n := 2; ; n++ {
+		if _, taken := m.ids[free]; !taken {
+			return free
 		}
+		sum := sha256.Sum256([]byte(id + "\x00" + strconv.Itoa(n)))
+		free = hex.EncodeToString(sum[:8])
 	}
-	bothRead := func(i, j int) bool { return m.read[m.out[i].ID] && m.read[m.out[j].ID] }
-	groups := groupDoubles(m.out, scope, nil, bothRead, m.read)
-	if len(groups) == 0 {
-		return
-	}
-	removed := map[int]bool{}
-	for _, g := range groups {
-		keep := g[0]
-		for _, i := range g[1:] {
-			if m.read[m.out[i].ID] {
-				m.read[m.out[keep].ID] = true
-			}
-			m.absorbed[m.out[keep].ID] = append(m.absorbed[m.out[keep].ID], m.out[i].ID)
-			m.out[keep] = absorb(m.out[keep], m.out[i])
-			removed[i] = true
-		}
-	}
-	kept := m.out[:0]
-	for i, t := range m.out {
-		if !removed[i] {
-			kept = append(kept, t)
-		}
-	}
-	m.out = kept
-	m.readBy = nil // indexes moved; nothing after this step uses them
 }
 
-func onPages(t *Talk, pages map[string]bool) bool {
-	for _, u := range t.SourceURLs {
-		if pages[u] {
-			return true
+// consolidate merges the records that the identity rules show to be one
+// talk by a video, a title, or a date and speaker, and that no page listed
+// at once (listedTogether), where one of them is new or changed by this
+// snapshot: an edit seen only now can link two records (a mistyped date
+// fixed, the video of an untitled talk added). Each group becomes the
+// record of the dataset seen first; a merged record can link others, so
+// it goes on until no group is left. These are the records Doubles finds
+// that this snapshot made, so what Merge returns holds no talk twice.
+func (m *merger) consolidate(dataset []Talk) {
+	before := make(map[string]*Talk, len(dataset))
+	for i := range dataset {
+		before[dataset[i].ID] = &dataset[i]
+	}
+	// The record kept is one the dataset held before this snapshot: its id
+	// is the one users have seen. Among those, the one seen first.
+	existing := map[string]bool{}
+	for id := range before {
+		existing[id] = true
+	}
+	all := make([]int, len(m.out))
+	for i := range all {
+		all[i] = i
+	}
+	// A video no third record links is evidence (groupDoubles): when a
+	// merge removes one of three records linking it, or changes its video,
+	// the other two may be one talk though neither changed.
+	videosBefore := videoCounts(dataset)
+	for range len(m.out) + 1 { // each round removes a record, or ends
+		videos := videoCounts(m.out)
+		var seeds []int
+		for i := range m.out {
+			t := &m.out[i]
+			old := before[t.ID]
+			if old == nil || !sameFields(old, t) || (t.YouTubeID != "" && videos[t.YouTubeID] != videosBefore[t.YouTubeID]) {
+				seeds = append(seeds, i)
+			}
+		}
+		apart := func(i, j int) bool { return apartInDataset(&m.out[i], &m.out[j]) }
+		groups := groupDoubles(m.out, all[:len(m.out)], seeds, apart, existing)
+		if len(groups) == 0 {
+			return
+		}
+		removed := map[int]bool{}
+		for _, g := range groups {
+			keep := g[0]
+			keepID := m.out[keep].ID
+			for _, i := range g[1:] {
+				if existing[m.out[i].ID] {
+					// A record of the dataset merged into another; a reading
+					// added this snapshot only joins its record late.
+					m.absorbed[keepID] = append(m.absorbed[keepID], m.out[i].ID)
+				}
+				m.out[keep] = absorb(m.out[keep], m.out[i])
+				m.readings[keepID] = append(m.readings[keepID], m.readings[m.out[i].ID]...)
+				removed[i] = true
+			}
+			m.out[keep] = m.reread(m.out[keep])
+			m.setListed(&m.out[keep])
+		}
+		kept := m.out[:0]
+		for i, t := range m.out {
+			if !removed[i] {
+				kept = append(kept, t)
+			}
+		}
+		m.out = kept
+		m.readBy = nil // indexes moved; nothing after this step uses them
+	}
+}
+
+// reread folds again into record t, which absorbed others, the readings of
+// the snapshot folded into any of them, as one reading, the way the next
+// run will find them: those that named it by its id first, then in the
+// order of the page. What the page says now wins over what absorb kept of
+// the records, and merging the same snapshot twice changes nothing.
+func (m *merger) reread(t Talk) Talk {
+	ks := m.readings[t.ID]
+	if len(ks) == 0 {
+		return t
+	}
+	slices.SortStableFunc(ks, func(a, b int) int {
+		return cmp.Or(-cmp.Compare(boolRank(m.fresh[a].ID == t.ID), boolRank(m.fresh[b].ID == t.ID)), cmp.Compare(a, b))
+	})
+	said := m.fresh[ks[0]]
+	for _, k := range ks[1:] {
+		said = Richest(said, m.fresh[k])
+	}
+	return update(t, said, m.day >= string(t.LastSeen), m.day, m.day)
+}
+
+// sameFields reports whether a and b hold the same value in every field.
+func sameFields(a, b *Talk) bool {
+	for _, f := range Fields {
+		if !f.Equal(a, b) {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// apartInDataset reports whether two records of a dataset are two entries,
+// however alike: both listed now, or listed at once (listedTogether).
+func apartInDataset(a, b *Talk) bool {
+	return (a.Listed && b.Listed) || listedTogether(a, b)
 }
 
 // groupDoubles groups the records of talks among scope that one reading
 // would give one id (SameKey), or that the identity rules show to be one
 // talk by SameDate evidence or stronger unless apart says they are two
-// entries. Each group lists its records in the
-// order of firstSeenOrder: the first is the one to keep. preferred breaks
-// ties of first_seen.
+// entries, or one of them is apart from a record the other is grouped
+// with. Each group lists its records in the order of firstSeenOrder: the
+// first is the one to keep. preferred breaks ties of first_seen.
 //
 // Only pairs with a record of seeds are compared (nil: every pair): the
 // records a change touched, when the others were checked before.
@@ -283,16 +400,6 @@ func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, p
 	}
 	videos := videoCounts(talks)
 	shared := func(id string) bool { return videos[id] == 2 }
-	parent := map[int]int{}
-	var find func(int) int
-	find = func(i int) int {
-		p, ok := parent[i]
-		if !ok || p == i {
-			return i
-		}
-		parent[i] = find(p)
-		return parent[i]
-	}
 	isSeed := func(int) bool { return true }
 	if seeds != nil {
 		set := make(map[int]bool, len(seeds))
@@ -303,29 +410,68 @@ func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, p
 	} else {
 		seeds = scope
 	}
+	type link struct {
+		i, j int
+		ev   Evidence // sameKeyLink for one id
+	}
+	const sameKeyLink = SameVideo + 1
+	var links []link
 	for _, i := range seeds {
 		if keys[i] == nil {
 			continue // not in scope
 		}
 		for _, j := range index.of(keys[i], false) {
 			// Each pair once: from its seed, or from the first of two.
-			if j == i || (isSeed(j) && j < i) || find(i) == find(j) {
+			if j == i || (isSeed(j) && j < i) {
 				continue
 			}
-			if sameKey(keys[i], keys[j]) || (!apart(i, j) && evidence(keys[i], keys[j], shared) >= SameDate) {
-				parent[find(j)] = find(i)
+			if sameKey(keys[i], keys[j]) {
+				links = append(links, link{i, j, sameKeyLink})
+			} else if ev := evidence(keys[i], keys[j], shared); ev >= SameDate && !apart(i, j) {
+				links = append(links, link{i, j, ev})
 			}
 		}
 	}
-	byRoot := map[int][]int{}
-	for i := range parent {
-		byRoot[find(i)] = append(byRoot[find(i)], i)
+	// Strongest links first. A link joins two groups unless a record of one
+	// is apart from a record of the other: two talks listed at once stay
+	// two though a third record reads like each. One id is one talk, always.
+	slices.SortFunc(links, func(a, b link) int {
+		return cmp.Or(-cmp.Compare(a.ev, b.ev), cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j))
+	})
+	parent := map[int]int{}
+	members := map[int][]int{} // root → its group
+	var find func(int) int
+	find = func(i int) int {
+		p, ok := parent[i]
+		if !ok || p == i {
+			return i
+		}
+		parent[i] = find(p)
+		return parent[i]
+	}
+	group := func(root int) []int {
+		if g, ok := members[root]; ok {
+			return g
+		}
+		return []int{root}
+	}
+	for _, l := range links {
+		ri, rj := find(l.i), find(l.j)
+		if ri == rj {
+			continue
+		}
+		gi, gj := group(ri), group(rj)
+		if l.ev != sameKeyLink && slices.ContainsFunc(gi, func(a int) bool {
+			return slices.ContainsFunc(gj, func(b int) bool { return apart(a, b) })
+		}) {
+			continue
+		}
+		parent[ri], parent[rj] = ri, ri
+		members[ri] = append(slices.Clip(gi), gj...)
+		delete(members, rj)
 	}
 	var groups [][]int
-	for root, members := range byRoot {
-		g := append(members, root)
-		slices.Sort(g)
-		g = slices.Compact(g)
+	for _, g := range members {
 		slices.SortFunc(g, func(a, b int) int { return firstSeenOrder(&talks[a], &talks[b], preferred) })
 		groups = append(groups, g)
 	}
@@ -333,16 +479,28 @@ func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, p
 	return groups
 }
 
-// firstSeenOrder orders records by the day they were first seen (unknown
-// last), then preferred records first, then by id: the first of a group
-// of doubles keeps its id, the first id the talk had.
+// firstSeenOrder orders records preferred first, then by the day they were
+// first seen (unknown last), then by id: the first of a group of doubles
+// keeps its id, the first id the talk had.
 func firstSeenOrder(a, b *Talk, preferred map[string]bool) int {
 	return cmp.Or(
+		-cmp.Compare(boolRank(preferred[a.ID]), boolRank(preferred[b.ID])),
 		cmp.Compare(boolRank(a.FirstSeen == ""), boolRank(b.FirstSeen == "")),
 		cmp.Compare(a.FirstSeen, b.FirstSeen),
-		-cmp.Compare(boolRank(preferred[a.ID]), boolRank(preferred[b.ID])),
 		cmp.Compare(a.ID, b.ID),
 	)
+}
+
+// listedTogether reports whether a and b may have been listed at once, as
+// far as the records tell: the days from each one's first_seen to its
+// last_seen overlap. An edit replaces one listing by another, the old one
+// last seen before the new one is first seen; two entries listed at once
+// are two talks, however alike. (A talk dropped for a while and listed
+// again spans its gap: a record that reads as another talk meanwhile stays
+// apart from it.)
+func listedTogether(a, b *Talk) bool {
+	return a.FirstSeen != "" && a.LastSeen != "" && b.FirstSeen != "" && b.LastSeen != "" &&
+		a.FirstSeen <= b.LastSeen && b.FirstSeen <= a.LastSeen
 }
 
 func boolRank(b bool) int {
@@ -366,14 +524,14 @@ func videoCounts(talks []Talk) map[string]int {
 // seen last gives each field its value where it has one, the other fills
 // the gaps, and other's ids become previous ids.
 func absorb(keep, other Talk) Talk {
-	newer := string(other.LastSeen) <= string(keep.LastSeen)
 	var merged Talk
-	if newer {
+	if other.LastSeen <= keep.LastSeen {
 		merged = update(other, keep, true, string(keep.FirstSeen), string(keep.LastSeen))
 	} else {
 		merged = update(keep, other, true, string(other.FirstSeen), string(other.LastSeen))
 	}
 	merged.ID = keep.ID
+	merged.Listed = keep.Listed || other.Listed
 	ids := append([]string{other.ID}, other.PreviousIDs...)
 	ids = append(ids, keep.PreviousIDs...)
 	merged.PreviousIDs = unionSorted(nil, slices.DeleteFunc(ids, func(id string) bool { return id == keep.ID }))
@@ -422,32 +580,38 @@ func update(old, f Talk, newer bool, first, last string) Talk {
 // newest reading is known from its records: a reading moves the last_seen
 // of every talk it lists to its day.
 func (m *merger) list(dataset []Talk, pages []string) {
-	latest := make(map[string]string, len(pages))
+	m.latest = make(map[string]string, len(pages))
 	for _, p := range pages {
-		latest[p] = ""
+		m.latest[p] = ""
 	}
 	for _, t := range dataset {
 		for _, u := range t.SourceURLs {
-			if l, ok := latest[u]; ok {
-				latest[u] = maxDate(l, string(t.LastSeen))
+			if l, ok := m.latest[u]; ok {
+				m.latest[u] = maxDate(l, string(t.LastSeen))
 			}
 		}
 	}
 	for i := range m.out {
-		t := &m.out[i]
-		newest := false
-		for _, u := range t.SourceURLs {
-			if l, ok := latest[u]; ok && m.day >= l {
-				newest = true
-				break
-			}
+		m.setListed(&m.out[i])
+	}
+}
+
+// setListed sets t's listed as list says, from the readings folded into t
+// and its pages.
+func (m *merger) setListed(t *Talk) {
+	newest := false
+	for _, u := range t.SourceURLs {
+		if l, ok := m.latest[u]; ok && m.day >= l {
+			newest = true
+			break
 		}
-		switch {
-		case m.read[t.ID] && (newest || m.added[t.ID]):
-			t.Listed = newest
-		case !m.read[t.ID] && newest:
-			t.Listed = false
-		}
+	}
+	read := len(m.readings[t.ID]) > 0
+	switch {
+	case read && (newest || m.added[t.ID]):
+		t.Listed = newest
+	case !read && newest:
+		t.Listed = false
 	}
 }
 

@@ -28,7 +28,11 @@ func listed(event, date, title, page string, speakers ...string) Talk {
 	for _, s := range speakers {
 		t.Speakers = append(t.Speakers, Speaker{Name: s})
 	}
-	t.ID = ID(event, date, speakers[0])
+	who := title // as the extractors name a talk with no speaker
+	if len(speakers) > 0 {
+		who = speakers[0]
+	}
+	t.ID = ID(event, date, who)
 	return t
 }
 
@@ -476,5 +480,106 @@ func TestDiff(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Two sessions of one speaker's talk, under one title three weeks apart,
+// listed together: two talks, when the page drops one of them or both.
+func TestMergeKeepsTwoSessionsApart(t *testing.T) {
+	first := seminarTalk("2021-03-04", "Hands-on TVM", "Ann Lee")
+	second := seminarTalk("2021-03-25", "Hands-on TVM", "Ann Lee")
+	other := seminarTalk("2021-04-01", "Something Else Entirely", "Bob Stone")
+	pages := []string{seminarPage}
+	day1, _ := Merge(nil, Snapshot{Talks: []Talk{first, second, other}, Pages: pages, Day: "2021-03-01"})
+	for _, listed := range [][]Talk{{first, other}, {other}} {
+		day2, changes := Merge(day1, Snapshot{Talks: listed, Pages: pages, Day: "2021-03-10"})
+		if len(day2) != 3 || slices.ContainsFunc(changes, func(c Change) bool { return c.Change == ChangeMerged }) {
+			t.Errorf("after a reading of %d talks: %d records, changes %v; want the 3 kept", len(listed), len(day2), changeLines(changes))
+		}
+		if g := Doubles(day2); len(g) != 0 {
+			t.Errorf("Doubles takes two talks listed at once for one: %v", g)
+		}
+	}
+	// An archived copy listing both, backfilled after a fetch that lists
+	// neither: they are added, apart.
+	today, _ := Merge(nil, Snapshot{Talks: []Talk{other}, Pages: pages, Day: "2025-11-20"})
+	back, _ := Merge(today, Snapshot{Talks: []Talk{first, second, other}, Pages: pages, Day: "2021-03-01"})
+	if len(back) != 3 || len(Doubles(back)) != 0 {
+		t.Errorf("backfill of both sessions: %d records, doubles %v", len(back), Doubles(back))
+	}
+}
+
+// The seminar gives a freed date to a speaker whose name is a letter from
+// the first's: another talk.
+func TestMergeFreedDateToASimilarName(t *testing.T) {
+	pages := []string{seminarPage}
+	other := seminarTalk("2024-02-15", "Something Else Entirely", "Bob Stone")
+	day1, _ := Merge(nil, Snapshot{Talks: []Talk{seminarTalk("2024-02-08", "", "Ying Sheng"), other}, Pages: pages, Day: "2024-01-20"})
+	day2, changes := Merge(day1, Snapshot{Talks: []Talk{seminarTalk("2024-02-08", "", "Ying Shen"), other}, Pages: pages, Day: "2024-01-27"})
+	if len(day2) != 3 {
+		t.Errorf("%d records after another speaker took the date (changes %v), want 3", len(day2), changeLines(changes))
+	}
+}
+
+// A page listing one talk twice, under two spellings its record has both
+// ids of, reads one talk; a reading of another talk whose id is already a
+// previous id of a record gets a free id of its own. Ids lead to one talk
+// each.
+func TestMergeReadingsOfOneRecord(t *testing.T) {
+	pages := []string{seminarPage}
+	short := seminarTalk("2022-03-03", "Tiny Machine Learning", "Vijay Reddi")
+	long := seminarTalk("2022-03-03", "Tiny Machine Learning", "Vijay Janapa Reddi")
+	day1, _ := Merge(nil, Snapshot{Talks: []Talk{short}, Pages: pages, Day: "2022-01-07"})
+	day2, _ := Merge(day1, Snapshot{Talks: []Talk{long}, Pages: pages, Day: "2022-03-11"})
+	day3, changes := Merge(day2, Snapshot{Talks: []Talk{short, long}, Pages: pages, Day: "2022-05-13"})
+	if len(day3) != 1 || day3[0].ID != short.ID || !slices.Equal(day3[0].PreviousIDs, []string{long.ID}) {
+		t.Errorf("one talk listed under both spellings: %d records (changes %v), the first %s with %q", len(day3), changeLines(changes), day3[0].ID, day3[0].PreviousIDs)
+	}
+
+	// Goldie's talk was mistyped as 2025-02-25 for a while: that date's id
+	// leads to it. Years later a talk of hers is on 2025-02-25 indeed.
+	real := seminarTalk("2021-02-25", "Chip Floorplanning with Deep Reinforcement Learning", "Anna Goldie")
+	real.YouTubeID = "Y4fcSwsNqoE"
+	typo := with(real, func(t *Talk) { t.Date, t.ID = "2025-02-25", ID(seminarName, "2025-02-25", "Anna Goldie") })
+	later := seminarTalk("2025-02-25", "Placement, Revisited", "Anna Goldie")
+	d1, _ := Merge(nil, Snapshot{Talks: []Talk{real}, Pages: pages, Day: "2021-01-14"})
+	d2, _ := Merge(d1, Snapshot{Talks: []Talk{typo}, Pages: pages, Day: "2021-05-07"})
+	d3, _ := Merge(d2, Snapshot{Talks: []Talk{real}, Pages: pages, Day: "2021-06-19"})
+	d4, _ := Merge(d3, Snapshot{Talks: []Talk{real, later}, Pages: pages, Day: "2025-01-10"})
+	if len(d4) != 2 {
+		t.Fatalf("%d records, want Goldie's two talks", len(d4))
+	}
+	owner := map[string]string{}
+	for _, tk := range d4 {
+		for _, id := range append([]string{tk.ID}, tk.PreviousIDs...) {
+			if o, dup := owner[id]; dup {
+				t.Errorf("id %s leads to %s and %s", id, o, tk.ID)
+			}
+			owner[id] = tk.ID
+		}
+	}
+	if owner[typo.ID] != real.ID {
+		t.Errorf("the mistyped date's id leads to %q, want the 2021 talk %s", owner[typo.ID], real.ID)
+	}
+}
+
+// Two talks listed at once, and an older record that reads like each (a
+// title with no speaker): the older one may join one of them, never both
+// into one record.
+func TestDoublesKeepsTalksListedAtOnceApartThroughAThird(t *testing.T) {
+	untitled := seen(seminarTalk("2021-03-04", "Hands-on TVM"), "2021-02-01", "2021-02-01")
+	first := seminarTalk("2021-03-04", "Hands-on TVM", "Ann Lee")
+	second := seminarTalk("2021-03-11", "Hands-on TVM", "Bob Stone")
+	for _, tk := range []*Talk{&first, &second} {
+		tk.FirstSeen, tk.LastSeen, tk.Listed = "2021-03-01", "2021-03-01", true
+	}
+	talks := []Talk{untitled, first, second}
+	groups := Doubles(talks)
+	if len(groups) != 1 || len(groups[0]) != 2 || !slices.Contains(groups[0], 0) {
+		t.Fatalf("Doubles = %v, want the untitled record (0) with one of the two talks", groups)
+	}
+	merged, _ := MergeDoubles(talks)
+	if len(merged) != 2 || len(Doubles(merged)) != 0 {
+		t.Errorf("MergeDoubles left %d records (want 2), doubles %v", len(merged), Doubles(merged))
 	}
 }

@@ -416,16 +416,20 @@ func (b *backfill) merge(talks []normalize.Talk, pages []string, t string) (expo
 		return export.Run{}, err
 	}
 	merged, changes := normalize.Merge(b.dataset, normalize.Snapshot{Talks: talks, Pages: pages, Day: snap.Day()})
-	export.SortTalks(merged)
-	b.dataset = merged
 	b.merges++
-	return export.Run{Changes: changes, RunAt: timestamp(when)}, nil
+	return export.Run{Talks: merged, Changes: changes, RunAt: timestamp(when)}, nil
 }
 
-// commit commits run, with the dataset as it is now.
+// commit commits run (by default the dataset as it is), then takes the
+// dataset as the store holds it: a step whose commit failed is merged
+// again, history and all, by the next run.
 func (b *backfill) commit(run export.Run) error {
-	run.Talks, run.Formats, run.CSV = b.dataset, b.opt.Formats, b.opt.CSV
+	if run.Talks == nil {
+		run.Talks = b.dataset
+	}
+	run.Formats, run.CSV = b.opt.Formats, b.opt.CSV
 	res, err := b.store.Commit(b.ctx, &run)
+	b.dataset = b.store.Talks()
 	if res != nil {
 		for _, w := range res.Written {
 			if !b.written[w] {
