@@ -180,7 +180,17 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	} else {
 		res.Written = written
 	}
-	s.talks, s.onDisk, s.digest = talks, m, digest
+	s.talks, s.digest = talks, digest
+	if err == nil {
+		s.onDisk = m
+	} else {
+		// Some views may be renamed and some not: the next commit compares
+		// them with the manifest the folder holds, as Open does.
+		s.onDisk = nil
+		if onDisk, err := readManifestIn(s.dir); err == nil {
+			s.onDisk = onDisk
+		}
+	}
 	if changed {
 		s.lastRun = m
 	}
@@ -348,10 +358,7 @@ func (s *Store) manifestFor(report *Manifest, talks []normalize.Talk, digest str
 	}
 	m.SchemaVersion = normalize.SchemaVersion
 	m.Talks = len(talks)
-	m.Speakers = 0
-	for _, t := range talks {
-		m.Speakers += len(t.Speakers)
-	}
+	m.Speakers = countSpeakers(talks)
 	m.Files = map[string]File{}
 	for name, f := range views {
 		m.Files[name] = f

@@ -42,6 +42,12 @@ var commitSteps = []string{
 	"synced",
 }
 
+// seminarSource is the seminar page alone, as the default source has it.
+var (
+	seminarURL    = "https://mlsys.stanford.edu/"
+	seminarSource = scrape.Source{Name: "mlsys", Pages: []scrape.SourcePage{{URL: seminarURL, Extractor: "seminar"}}}
+)
+
 // crashSite serves one version of the seminar page's history at a time,
 // under the page's real URL.
 type crashSite struct {
@@ -87,7 +93,7 @@ func fetchVersion(ctx context.Context, siteURL, dir, ts string) (*pipeline.Fetch
 		return nil, err
 	}
 	return pipeline.Fetch(ctx, pipeline.FetchOptions{
-		Sources: []scrape.Source{{Name: "mlsys", Pages: []scrape.SourcePage{{URL: "https://mlsys.stanford.edu/", Extractor: "seminar"}}}},
+		Sources: []scrape.Source{seminarSource},
 		Crawler: &scrape.Crawler{IgnoreRobots: true, Transport: toServer{base},
 			Timeout: 10 * time.Second},
 		Out:         dir,
@@ -333,4 +339,73 @@ func tempFiles(t *testing.T, dir string) []string {
 		}
 	}
 	return extra
+}
+
+// TestBackfillStoppedAtEveryCommitStep stops a backfill at each step of
+// a commit after its first (the first that has the step: a file that does
+// not change is not renamed), by an I/O error, and checks
+// that the next backfill ends exactly where an uninterrupted one does: the
+// step whose commit failed is merged again, not taken as done, and its
+// history rows are written once.
+func TestBackfillStoppedAtEveryCommitStep(t *testing.T) {
+	if os.Getenv(crashChildDir) != "" {
+		t.Skip("in a child process")
+	}
+	var snaps []fixturetest.Archived
+	for _, ts := range newCrashSite(t).versions[:5] {
+		body, err := fs.ReadFile(fixtures.History, ts+".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		snaps = append(snaps, fixturetest.Archived{Timestamp: ts, Body: body})
+	}
+	archive := fixturetest.NewArchive(t, scrape.InTimeRange, map[string][]fixturetest.Archived{seminarURL: snaps})
+	backfill := func(dir string) error {
+		_, err := pipeline.Backfill(context.Background(), pipeline.BackfillOptions{
+			Sources:     []scrape.Source{seminarSource},
+			Crawler:     &scrape.Crawler{Timeout: 10 * time.Second},
+			Archive:     archive.URL,
+			Out:         dir,
+			Formats:     allFormats,
+			Now:         func() time.Time { return time.Date(2025, 11, 20, 9, 0, 0, 0, time.UTC) },
+			ToolVersion: "test",
+		})
+		return err
+	}
+	refDir := t.TempDir()
+	if err := backfill(refDir); err != nil {
+		t.Fatal(err)
+	}
+	ref := stateOf(t, refDir)
+	if n := len(ref.rows["archive_snapshots"]); n != len(snaps) {
+		t.Fatalf("the uninterrupted backfill recorded %d snapshots, want %d", n, len(snaps))
+	}
+	for _, stepName := range commitSteps {
+		t.Run("I/O error at "+stepName, func(t *testing.T) {
+			dir := t.TempDir()
+			injected := errors.New("injected I/O error")
+			commits, failed := 0, false
+			export.SetCommitHook(func(s string) error {
+				if s == commitSteps[0] {
+					commits++
+				}
+				if commits >= 2 && s == stepName && !failed {
+					failed = true
+					return injected
+				}
+				return nil
+			})
+			err := backfill(dir)
+			export.SetCommitHook(nil)
+			if !errors.Is(err, injected) {
+				t.Fatalf("backfill failing at %q: error %v, want the injected one", stepName, err)
+			}
+			if err := backfill(dir); err != nil {
+				t.Fatalf("the next backfill: %v", err)
+			}
+			if diff := cmp.Diff(ref, stateOf(t, dir), cmp.AllowUnexported(datasetState{})); diff != "" {
+				t.Errorf("after the next backfill, the folder differs from an uninterrupted backfill's (-uninterrupted +after the stop):\n%s", diff)
+			}
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -214,6 +215,41 @@ func TestOpenRefusesADeletedStore(t *testing.T) {
 	}
 	if problems := export.Validate(dir); problems != nil {
 		t.Errorf("Validate after the repair: %v", problems)
+	}
+}
+
+// A folder of views whose store is gone and that has no talks.json (a
+// --format csv dataset) is refused by runs and by repair: a new dataset
+// would write over the talks.csv that is all that is left of it.
+func TestOpenRefusesViewsWithoutAStore(t *testing.T) {
+	dir := t.TempDir()
+	run := sampleRun()
+	run.Formats = []string{export.FormatCSV}
+	commit(t, dir, run)
+	if _, err := os.Stat(filepath.Join(dir, export.TalksJSON)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a CSV run wrote %s (%v)", export.TalksJSON, err)
+	}
+	os.Remove(filepath.Join(dir, export.TalksSQLite))
+	before := fixturetest.SettleFolder(t, dir)
+	for name, open := range map[string]func() error{
+		"Open": func() error {
+			s, err := export.Open(context.Background(), dir, export.OpenOptions{})
+			if err == nil {
+				s.Close()
+			}
+			return err
+		},
+		"Repair": func() error { _, err := export.Repair(context.Background(), dir, export.OpenOptions{}); return err },
+	} {
+		err := open()
+		var missing *export.MissingStoreError
+		if !errors.As(err, &missing) || !slices.Equal(missing.Views, []string{export.TalksCSV, export.SpeakersCSV, export.ManifestJSON}) {
+			t.Errorf("%s error = %v, want a *MissingStoreError naming talks.csv, speakers.csv and manifest.json", name, err)
+		}
+		fixturetest.AssertUntouched(t, dir, before)
+	}
+	if problems := export.Validate(dir); len(problems) == 0 {
+		t.Error("Validate finds nothing wrong with a folder whose store is gone")
 	}
 }
 

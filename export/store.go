@@ -119,14 +119,29 @@ func (e *ContractError) Error() string {
 	return fmt.Sprintf("%s breaks the dataset contract, so nothing was changed: %s", e.Dir, strings.Join(msgs, "; "))
 }
 
+// MissingStoreError reports a folder holding views of a dataset but
+// neither its store nor a talks.json to rebuild it from: a run would start
+// a new dataset and write over the views, the only copy left of the talks
+// they hold. Nothing was changed, and repair cannot help.
+type MissingStoreError struct {
+	Dir   string
+	Views []string // the views found
+}
+
+func (e *MissingStoreError) Error() string {
+	return fmt.Sprintf("%s holds %s but not %s, the dataset they were made from, nor a %s to rebuild it from, so nothing was changed: restore %s (from git or a backup), or run in another folder",
+		e.Dir, strings.Join(e.Views, ", "), TalksSQLite, TalksJSON, TalksSQLite)
+}
+
 // Open opens the dataset folder dir for a run, creating it if needed. It
 // takes the folder's lock, removes files a killed run staged and never
 // renamed, and reads the store. A store of schema version 1 is upgraded
 // in place, and a folder written before the store existed (talks.json
 // only) is imported into a new one; Notes says so. A store or manifest of
 // a newer schema is refused (*SchemaError), and so is a dataset that
-// breaks the contract (*ContractError) unless opt.Repair is set: in both
-// cases nothing is changed.
+// breaks the contract (*ContractError) unless opt.Repair is set, and a
+// folder of views whose store is gone (*MissingStoreError): in each case
+// nothing is changed.
 func Open(ctx context.Context, dir string, opt OpenOptions) (_ *Store, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder: %w", err)
@@ -283,13 +298,17 @@ func (s *Store) open(ctx context.Context, repair bool) error {
 
 // openWithoutStore opens a folder with no store: new, or written before
 // the store existed (its talks.json is imported), or whose store was
-// deleted (refused, or with repair rebuilt from talks.json).
+// deleted (refused, or with repair rebuilt from talks.json). A folder
+// holding views but no talks.json is refused (*MissingStoreError).
 func (s *Store) openWithoutStore(ctx context.Context, repair bool) error {
 	talks, found, err := readLegacyTalks(s.dir)
 	if err != nil {
 		return err
 	}
 	if !found {
+		if views := s.viewsPresent(); len(views) > 0 {
+			return &MissingStoreError{Dir: s.dir, Views: views}
+		}
 		return nil // a new dataset: the first commit creates the store
 	}
 	if m := s.onDisk; m != nil && m.SchemaVersion >= 2 && !repair {
@@ -325,6 +344,17 @@ func (s *Store) openWithoutStore(ctx context.Context, repair bool) error {
 	}
 	s.removeLegacyFiles()
 	return nil
+}
+
+// viewsPresent lists the views of a dataset the folder holds.
+func (s *Store) viewsPresent() []string {
+	var views []string
+	for _, name := range []string{TalksCSV, SpeakersCSV, ManifestJSON} {
+		if _, err := os.Lstat(filepath.Join(s.dir, name)); err == nil {
+			views = append(views, name)
+		}
+	}
+	return views
 }
 
 // checkOrRepair checks the records just read against the contract, and

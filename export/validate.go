@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
@@ -146,7 +148,9 @@ func (v *validator) manifestFile(name string) (File, bool) {
 // checkStore checks talks.sqlite: its schema, its records against the
 // contract, its aliases and full-text index, and that manifest.json
 // describes its records. All is read in one transaction, rolled back:
-// FTS5's integrity check is an INSERT that writes nothing.
+// FTS5's integrity check is an INSERT that writes nothing, though it waits
+// for (and can be refused by) a run writing the store. Validate takes no
+// lock: it reads a store a run may be changing, as SQLite lets it.
 func (v *validator) checkStore() {
 	path := v.path(TalksSQLite)
 	ok, err := storeExists(path)
@@ -203,12 +207,26 @@ func (v *validator) checkStore() {
 	v.speakers[TalksSQLite] = countSpeakers(talks)
 	v.problems = append(v.problems, checkRecords(talks, TalksSQLite, storeName(talks))...)
 	v.checkAliases(ctx, tx, talks)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO talks_fts(talks_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO talks_fts(talks_fts, rank) VALUES ('integrity-check', 1)`); isBusy(err) {
+		v.addf(TalksSQLite, "the full-text index talks_fts could not be checked: another run was writing the store (%v); validate again when it ends", err)
+	} else if err != nil {
 		v.addf(TalksSQLite, "the full-text index talks_fts is out of step with table talks: %v", err)
 	}
 	if f, listed := v.manifestFile(TalksSQLite); listed && f.RecordsSHA256 != recordsDigest(talks) {
 		v.addf(ManifestJSON, "describes other records than %s holds: written before a run that was stopped after its commit", TalksSQLite)
 	}
+}
+
+// isBusy reports whether err is SQLite's answer to a write while another
+// connection writes (SQLITE_BUSY or SQLITE_LOCKED, extended codes
+// included), after the busy timeout.
+func isBusy(err error) bool {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	primary := coded.Code() & 0xff
+	return primary == sqlite3.SQLITE_BUSY || primary == sqlite3.SQLITE_LOCKED
 }
 
 // checkAliases checks that table talk_aliases is previous_ids, inverted.
@@ -284,22 +302,18 @@ func checkRecordsAmong(talks []normalize.Talk, seeds []int, file string, name fu
 		for k, i := range g {
 			names[k] = name(i)
 		}
-		// Why, as the strongest evidence linking two of them.
-		why, strongest := "", normalize.NoEvidence
+		// Why: one id, or the strongest evidence linking two of them.
+		sameKey, strongest := false, normalize.NoEvidence
 		for x, i := range g {
 			for _, j := range g[x+1:] {
 				a, b := &talks[i], &talks[j]
-				if normalize.SameKey(a, b) {
-					why = "same event, date and first speaker"
-				} else if ev := normalize.EvidenceOf(a, b, func(id string) bool { return videos[id] == 2 }); why == "" || ev > strongest {
-					if ev > strongest {
-						strongest = ev
-					}
-				}
+				sameKey = sameKey || normalize.SameKey(a, b)
+				strongest = max(strongest, normalize.EvidenceOf(a, b, func(id string) bool { return videos[id] == 2 }))
 			}
 		}
-		if why == "" {
-			why = strongest.String()
+		why := strongest.String()
+		if sameKey {
+			why = "same event, date and first speaker"
 		}
 		add("%s look like one talk (%s)", strings.Join(names, " and "), why)
 	}

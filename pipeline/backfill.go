@@ -184,7 +184,7 @@ func (opt BackfillOptions) now() time.Time {
 
 // statusResumed is the status of a source whose every snapshot an earlier
 // run merged; the manifest then keeps what that run said of it.
-const statusResumed = "unchanged"
+const statusResumed = statusUnchanged
 
 // backfill is the state of one run.
 type backfill struct {
@@ -476,7 +476,7 @@ func (b *backfill) fail(src scrape.Source, report *export.SourceReport, err erro
 			report.URL = src.Pages[0].URL
 		}
 	}
-	report.Status, report.Error = "failed", err.Error()
+	report.Status, report.Error = statusFailed, err.Error()
 	b.manifest.Sources = append(b.manifest.Sources, *report)
 }
 
@@ -492,7 +492,7 @@ func (b *backfill) finish() *BackfillResult {
 // snapshotsReport is the manifest's account of a source as its snapshots
 // showed it: each page as of its snapshot, dated by the snapshot.
 func snapshotsReport(report export.SourceReport, reads []*SnapshotRead, talks int, rep normalize.Report) export.SourceReport {
-	report.Status, report.TalksFound = "ok", talks
+	report.Status, report.TalksFound = statusOK, talks
 	report.Pages, report.Skipped, report.Warnings = []export.PageReport{}, []export.ManifestNote{}, nil
 	for _, r := range reads {
 		pr := pageReport(r.Result)

@@ -2,8 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -11,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -32,124 +29,22 @@ const seminarPage = "https://mlsys.stanford.edu/"
 // seminarSource is the seminar page alone, as the default source has it.
 var seminarSource = scrape.Source{Name: "mlsys", Pages: []scrape.SourcePage{{URL: seminarPage, Extractor: "seminar"}}}
 
-// fakeArchive is a Wayback Machine on 127.0.0.1: a CDX API listing the
-// snapshots it holds, and the snapshots themselves. A snapshot marked
-// rewritten is served as the archive serves one that ignores id_: the
-// id_ address redirects to the plain one, whose links all point into the
-// archive. The server counts every request by path, and answers the
-// failures queued with FailNext first.
-type fakeArchive struct {
-	*fixturetest.Server
-	snapshots map[string][]archived // by page URL, oldest first
-}
-
-type archived struct {
-	ts        string
-	body      []byte
-	rewritten bool
-}
-
-var snapshotPath = regexp.MustCompile(`^/web/(\d{14})(id_)?/(https?://.+)$`)
-
-func newFakeArchive(t testing.TB, snapshots map[string][]archived) *fakeArchive {
-	a := &fakeArchive{Server: fixturetest.NewServer(t, nil), snapshots: map[string][]archived{}}
-	a.Handle("/cdx/search/cdx", a.serveCDX)
-	for page, snaps := range snapshots {
-		a.add(page, snaps...)
-	}
-	return a
-}
-
-// add makes the archive hold snaps of page, besides those it holds.
-func (a *fakeArchive) add(page string, snaps ...archived) {
-	a.snapshots[page] = append(a.snapshots[page], snaps...)
-	for _, s := range snaps {
-		a.Handle("/web/"+s.ts+"id_/"+page, a.serveSnapshot)
-		a.Handle("/web/"+s.ts+"/"+page, a.serveSnapshot)
-	}
-}
-
-// serveCDX answers the listing query as the CDX API does.
-func (a *fakeArchive) serveCDX(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if q.Get("output") != "json" || q.Get("filter") != "statuscode:200" || q.Get("collapse") != "digest" ||
-		q.Get("fl") != "timestamp,original,statuscode,digest" {
-		http.Error(w, "unexpected query "+r.URL.RawQuery, http.StatusBadRequest)
-		return
-	}
-	rows := [][]string{{"timestamp", "original", "statuscode", "digest"}}
-	for _, s := range a.snapshots[q.Get("url")] {
-		if scrape.InTimeRange(s.ts, q.Get("from"), q.Get("to")) {
-			sum := sha256.Sum256(s.body)
-			rows = append(rows, []string{s.ts, q.Get("url"), "200", hex.EncodeToString(sum[:10])})
-		}
-	}
-	json.NewEncoder(w).Encode(rows)
-}
-
-func (a *fakeArchive) serveSnapshot(w http.ResponseWriter, r *http.Request) {
-	m := snapshotPath.FindStringSubmatch(r.URL.Path)
-	if m == nil {
-		http.NotFound(w, r)
-		return
-	}
-	ts, raw, page := m[1], m[2] != "", m[3]
-	for _, s := range a.snapshots[page] {
-		switch {
-		case s.ts != ts:
-			continue
-		case s.rewritten && raw:
-			// Not http.Redirect, which would clean the "//" of the
-			// original URL away.
-			w.Header().Set("Location", "/web/"+ts+"/"+page)
-			w.WriteHeader(http.StatusFound)
-		case s.rewritten:
-			w.Write(rewriteIntoArchive(s.body, ts))
-		case raw:
-			w.Write(s.body)
-		default:
-			http.Error(w, "this archive serves only id_ snapshots", http.StatusNotFound)
-		}
-		return
-	}
-	http.NotFound(w, r)
-}
-
-// rewriteIntoArchive points every absolute link of page into the archive,
-// as the archive does when it serves a snapshot without id_: youtu.be
-// links in the root-relative form, the others in the absolute one.
-func rewriteIntoArchive(page []byte, ts string) []byte {
-	s := strings.ReplaceAll(string(page), `href="https://youtu.be/`, `href="/web/`+ts+`/https://youtu.be/`)
-	return []byte(strings.ReplaceAll(s, `href="https://`, `href="https://web.archive.org/web/`+ts+`/https://`))
-}
-
-// snapshotHits counts the requests for snapshots, by timestamp.
-func (a *fakeArchive) snapshotHits() map[string]int {
-	hits := map[string]int{}
-	for _, r := range a.Requests() {
-		if m := snapshotPath.FindStringSubmatch(r.Path); m != nil {
-			hits[m[1]]++
-		}
-	}
-	return hits
-}
-
 // eraTimestamps are the seminar page's copies in fixtures/eras, oldest
 // first; each is named for its snapshot timestamp.
 var eraTimestamps = []string{"20201016184512", "20201125093017", "20210601152244", "20220415071933", "20230215203451", "20251015164208"}
 
 // seminarArchive holds the six eras as snapshots of the seminar page, the
 // last one served with its links rewritten.
-func seminarArchive(t testing.TB) *fakeArchive {
-	var snaps []archived
+func seminarArchive(t testing.TB) *fixturetest.Archive {
+	var snaps []fixturetest.Archived
 	for _, ts := range eraTimestamps {
 		body, err := fs.ReadFile(fixtures.Eras, ts+".html")
 		if err != nil {
 			t.Fatal(err)
 		}
-		snaps = append(snaps, archived{ts: ts, body: body, rewritten: ts == "20251015164208"})
+		snaps = append(snaps, fixturetest.Archived{Timestamp: ts, Body: body, Rewritten: ts == "20251015164208"})
 	}
-	return newFakeArchive(t, map[string][]archived{seminarPage: snaps})
+	return fixturetest.NewArchive(t, scrape.InTimeRange, map[string][]fixturetest.Archived{seminarPage: snaps})
 }
 
 // runDay is the clock of the runs of these tests.
@@ -157,7 +52,7 @@ func runDay() time.Time { return time.Date(2025, 11, 20, 9, 0, 0, 0, time.UTC) }
 
 // backfillOptions reads from a at once: no delay, retries capped at a
 // millisecond, Retry-After included.
-func backfillOptions(a *fakeArchive, out string, sources ...scrape.Source) BackfillOptions {
+func backfillOptions(a *fixturetest.Archive, out string, sources ...scrape.Source) BackfillOptions {
 	return BackfillOptions{
 		Sources: sources,
 		Crawler: &scrape.Crawler{Transport: scrape.NewTransport(scrape.Limits{RetryBase: time.Millisecond, RetryMaxWait: time.Millisecond})},
@@ -236,7 +131,7 @@ func TestBackfillEras(t *testing.T) {
 		"20201016184512": 1, "20201125093017": 1, "20210601152244": 2,
 		"20220415071933": 2, "20230215203451": 1, "20251015164208": 2,
 	}
-	if diff := cmp.Diff(wantHits, a.snapshotHits()); diff != "" {
+	if diff := cmp.Diff(wantHits, a.SnapshotHits()); diff != "" {
 		t.Errorf("snapshot requests (-want +got)\n%s", diff)
 	}
 	if n := a.Count("/cdx/search/cdx"); n != 1 {
@@ -397,11 +292,11 @@ func TestBackfillRerunFetchesNothing(t *testing.T) {
 	a := seminarArchive(t)
 	out := t.TempDir()
 	mustBackfill(t, backfillOptions(a, out, seminarSource))
-	before := a.snapshotHits()
+	before := a.SnapshotHits()
 	talks := readFile(t, filepath.Join(out, export.TalksJSON))
 
 	res := mustBackfill(t, backfillOptions(a, out, seminarSource))
-	if diff := cmp.Diff(before, a.snapshotHits()); diff != "" {
+	if diff := cmp.Diff(before, a.SnapshotHits()); diff != "" {
 		t.Errorf("the rerun fetched snapshots (-before +after)\n%s", diff)
 	}
 	if res.Fetched != 0 || res.Resumed != 6 || len(res.Written) != 0 || len(res.Changes) != 0 {
@@ -455,7 +350,7 @@ func TestBackfillResumes(t *testing.T) {
 	if res.Fetched != 3 || res.Resumed != 3 || !slices.Equal(resumed, eraTimestamps[:3]) {
 		t.Errorf("resumed run: %d fetched, resumed %q", res.Fetched, resumed)
 	}
-	for ts, n := range a.snapshotHits() {
+	for ts, n := range a.SnapshotHits() {
 		want := 1
 		if ts == "20251015164208" {
 			want = 2 // id_, then the redirect
@@ -525,7 +420,7 @@ var sosp17 = scrape.Source{Name: "sosp17", Pages: []scrape.SourcePage{
 // workshopArchive holds the 2017 site as archived at three times: talks
 // and posters in October, the schedule in November, talks again in
 // December with a title edited.
-func workshopArchive(t testing.TB) *fakeArchive {
+func workshopArchive(t testing.TB) *fixturetest.Archive {
 	page := func(u string) []byte {
 		b, err := fixtures.Page(u)
 		if err != nil {
@@ -538,10 +433,10 @@ func workshopArchive(t testing.TB) *fakeArchive {
 	if edited == string(talks) {
 		t.Fatal("the talks page no longer holds the title the test edits")
 	}
-	return newFakeArchive(t, map[string][]archived{
-		sosp17.Pages[0].URL: {{ts: "20171020000000", body: talks}, {ts: "20171201000000", body: []byte(edited)}},
-		sosp17.Pages[1].URL: {{ts: "20171101000000", body: page(sosp17.Pages[1].URL)}},
-		sosp17.Pages[2].URL: {{ts: "20171020000000", body: page(sosp17.Pages[2].URL)}},
+	return fixturetest.NewArchive(t, scrape.InTimeRange, map[string][]fixturetest.Archived{
+		sosp17.Pages[0].URL: {{Timestamp: "20171020000000", Body: talks}, {Timestamp: "20171201000000", Body: []byte(edited)}},
+		sosp17.Pages[1].URL: {{Timestamp: "20171101000000", Body: page(sosp17.Pages[1].URL)}},
+		sosp17.Pages[2].URL: {{Timestamp: "20171020000000", Body: page(sosp17.Pages[2].URL)}},
 	})
 }
 
@@ -583,7 +478,7 @@ func TestBackfillWorkshop(t *testing.T) {
 		if strings.Contains(path, "/20171020000000id_/") {
 			want = 2 // the first step's, read again by the resumed run
 		}
-		if snapshotPath.MatchString(path) && n != want {
+		if strings.HasPrefix(path, "/web/") && n != want {
 			t.Errorf("%s requested %d times, want %d", path, n, want)
 		}
 	}
@@ -620,7 +515,7 @@ func TestBackfillWorkshop(t *testing.T) {
 // which resumes at that snapshot.
 func TestBackfillSnapshotErrors(t *testing.T) {
 	a := seminarArchive(t)
-	a.snapshots[seminarPage][1].body = []byte("<html><body><p>Got an HTTP 302 response at crawl time</p></body></html>")
+	a.SetBody(seminarPage, eraTimestamps[1], []byte("<html><body><p>Got an HTTP 302 response at crawl time</p></body></html>"))
 	third := "/web/" + eraTimestamps[2] + "id_/" + seminarPage
 	a.FailNext(third, 502, 502, 502, 502)
 	out := t.TempDir()
@@ -642,7 +537,7 @@ func TestBackfillSnapshotErrors(t *testing.T) {
 	if res.Fetched != 4 || res.Resumed != 2 {
 		t.Errorf("second run: %d fetched, %d resumed; want 4, 2", res.Fetched, res.Resumed)
 	}
-	if n := a.snapshotHits()[eraTimestamps[1]]; n != 1 {
+	if n := a.SnapshotHits()[eraTimestamps[1]]; n != 1 {
 		t.Errorf("the unreadable snapshot was requested %d times", n)
 	}
 }
@@ -721,7 +616,7 @@ func TestBackfillManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.add(sosp17.Pages[0].URL, archived{ts: "20171020000000", body: talksPage})
+	a.Add(sosp17.Pages[0].URL, fixturetest.Archived{Timestamp: "20171020000000", Body: talksPage})
 	a.FailNext("/web/20171020000000id_/"+sosp17.Pages[0].URL, 502, 502, 502, 502)
 	out := t.TempDir()
 	_, err = Backfill(context.Background(), backfillOptions(a, out, seminarSource, sosp17))
@@ -749,14 +644,14 @@ func TestBackfillRefusesASnapshotFromTheFuture(t *testing.T) {
 		t.Fatal(err)
 	}
 	future := runDay().AddDate(0, 0, 3).Format("20060102150405")
-	a := newFakeArchive(t, map[string][]archived{seminarPage: {
-		{ts: eraTimestamps[0], body: body},
-		{ts: future, body: []byte(strings.Replace(string(body), "Matei Zaharia", "Matei Zaharia and A. Time Traveller", 1))},
+	a := fixturetest.NewArchive(t, scrape.InTimeRange, map[string][]fixturetest.Archived{seminarPage: {
+		{Timestamp: eraTimestamps[0], Body: body},
+		{Timestamp: future, Body: []byte(strings.Replace(string(body), "Matei Zaharia", "Matei Zaharia and A. Time Traveller", 1))},
 	}})
 	out := t.TempDir()
 	res := mustBackfill(t, backfillOptions(a, out, seminarSource))
-	if res.Future != 1 || res.Steps != 1 || a.snapshotHits()[future] != 0 {
-		t.Errorf("%d refused, %d steps, the future snapshot fetched %d times; want 1, 1, 0", res.Future, res.Steps, a.snapshotHits()[future])
+	if res.Future != 1 || res.Steps != 1 || a.SnapshotHits()[future] != 0 {
+		t.Errorf("%d refused, %d steps, the future snapshot fetched %d times; want 1, 1, 0", res.Future, res.Steps, a.SnapshotHits()[future])
 	}
 	for _, tk := range readDataset(t, out) {
 		if tk.LastSeen > normalize.Nullable(runDay().Format(time.DateOnly)) || len(spokenBy([]normalize.Talk{tk}, "A. Time Traveller")) > 0 {

@@ -220,11 +220,11 @@ func TestReplayHistoryByFetch(t *testing.T) {
 // backfill shares fetch's rules, so the dataset is the same, byte for byte.
 func TestReplayHistoryByBackfill(t *testing.T) {
 	stamps, pages := historyVersions(t)
-	var snaps []archived
+	var snaps []fixturetest.Archived
 	for i, ts := range stamps {
-		snaps = append(snaps, archived{ts: ts, body: pages[i]})
+		snaps = append(snaps, fixturetest.Archived{Timestamp: ts, Body: pages[i]})
 	}
-	a := newFakeArchive(t, map[string][]archived{seminarPage: snaps})
+	a := fixturetest.NewArchive(t, scrape.InTimeRange, map[string][]fixturetest.Archived{seminarPage: snaps})
 	out := t.TempDir()
 	mustBackfill(t, backfillOptions(a, out, seminarSource))
 	checkHistoryDataset(t, out)
