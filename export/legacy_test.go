@@ -206,16 +206,7 @@ func TestOpenRefusesADeletedStore(t *testing.T) {
 	if len(done) == 0 || !strings.Contains(done[0], "rebuilt "+filepath.Join(dir, export.TalksSQLite)+" from talks.json: 7 talks; their history before today is lost") {
 		t.Errorf("Repair said %q", done)
 	}
-	talks, _, err := export.ReadDataset(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(sortedSample(), talks, cmpopts.EquateEmpty()); diff != "" {
-		t.Errorf("records of the rebuilt store (-want +got):\n%s", diff)
-	}
-	if problems := export.Validate(dir); problems != nil {
-		t.Errorf("Validate after the repair: %v", problems)
-	}
+	assertSample(t, dir)
 }
 
 // A folder of views whose store is gone and that has no talks.json (a

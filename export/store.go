@@ -568,17 +568,8 @@ func storeExists(path string) (bool, error) {
 // KiB; a page cache of 64 MiB keeps a large commit from writing pages
 // out before it ends (a third of the time of 100,000 new talks).
 func openStoreDB(path string) (*sql.DB, error) {
-	dsn, err := sqliteURI(path, "rwc", "_txlock=immediate", "_pragma=synchronous(FULL)", "_pragma=busy_timeout(10000)",
+	return openSQLite(path, "rwc", "_txlock=immediate", "_pragma=synchronous(FULL)",
 		"_pragma=page_size(16384)", "_pragma=cache_size(-65536)")
-	if err != nil {
-		return nil, err
-	}
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", path, err)
-	}
-	db.SetMaxOpenConns(1)
-	return db, nil
 }
 
 // openStoreReadOnly opens the store at path to read it. It is opened
@@ -586,8 +577,12 @@ func openStoreDB(path string) (*sql.DB, error) {
 // that a transaction a killed run left unfinished (a hot journal) is rolled
 // back as any reader must, rather than failing the read; reading writes
 // nothing else.
-func openStoreReadOnly(path string) (*sql.DB, error) {
-	dsn, err := sqliteURI(path, "rw", "_pragma=busy_timeout(10000)")
+func openStoreReadOnly(path string) (*sql.DB, error) { return openSQLite(path, "rw") }
+
+// openSQLite opens the database at path in mode, one connection at a time,
+// waiting up to 10 s for another run's transaction to end.
+func openSQLite(path, mode string, params ...string) (*sql.DB, error) {
+	dsn, err := sqliteURI(path, mode, append([]string{"_pragma=busy_timeout(10000)"}, params...)...)
 	if err != nil {
 		return nil, err
 	}

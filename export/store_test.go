@@ -162,6 +162,13 @@ func TestCommitWritesTheStoreAndItsViews(t *testing.T) {
 	if diff := cmp.Diff(sampleTalks(), run.Talks); diff != "" {
 		t.Errorf("Commit reordered or changed run.Talks (-want +got):\n%s", diff)
 	}
+	assertSample(t, dir)
+}
+
+// assertSample checks that the store in dir holds the sample's records,
+// and that the folder is valid.
+func assertSample(t *testing.T, dir string) {
+	t.Helper()
 	talks, _, err := export.ReadDataset(dir)
 	if err != nil {
 		t.Fatal(err)

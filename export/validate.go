@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -165,12 +164,7 @@ func (v *validator) checkStore() {
 		return
 	}
 	v.hasStore = true
-	dsn, err := sqliteURI(path, "rw", "_pragma=busy_timeout(10000)")
-	if err != nil {
-		v.addf(TalksSQLite, "%v", err)
-		return
-	}
-	db, err := sql.Open("sqlite", dsn)
+	db, err := openStoreReadOnly(path)
 	if err != nil {
 		v.addf(TalksSQLite, "%v", err)
 		return

@@ -1,5 +1,7 @@
 package normalize
 
+import "strings"
+
 // What happened to a talk between the dataset already on disk and a run.
 const (
 	ChangeAdded    = "added"
@@ -20,4 +22,14 @@ type Change struct {
 	Title  string   `json:"title"` // for people reading the log
 	Event  string   `json:"event"`
 	Date   Nullable `json:"date"`
+}
+
+// String is the change as one line: its kind, the id and the fields that
+// changed ("updated 0cfb7912b472addf date,title").
+func (c Change) String() string {
+	line := c.Change + " " + c.ID
+	if len(c.Fields) > 0 {
+		line += " " + strings.Join(c.Fields, ",")
+	}
+	return line
 }

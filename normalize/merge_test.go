@@ -78,13 +78,9 @@ type outcome struct {
 }
 
 func changeLines(changes []Change) []string {
-	var lines []string
+	var lines []string // nil for none
 	for _, c := range changes {
-		line := c.Change + " " + c.ID
-		if len(c.Fields) > 0 {
-			line += " " + strings.Join(c.Fields, ",")
-		}
-		lines = append(lines, line)
+		lines = append(lines, c.String())
 	}
 	return lines
 }

@@ -279,13 +279,9 @@ func findTalk(t *testing.T, talks []normalize.Talk, speaker string) normalize.Ta
 
 // changeLog is changes as "kind id fields" lines.
 func changeLog(changes []normalize.Change) []string {
-	var lines []string
+	var lines []string // nil for none
 	for _, c := range changes {
-		line := c.Change + " " + c.ID
-		if len(c.Fields) > 0 {
-			line += " " + strings.Join(c.Fields, ",")
-		}
-		lines = append(lines, line)
+		lines = append(lines, c.String())
 	}
 	return lines
 }
