@@ -391,6 +391,9 @@ func apartInDataset(a, b *Talk) bool {
 // Only pairs with a record of seeds are compared (nil: every pair): the
 // records a change touched, when the others were checked before.
 func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, preferred map[string]bool) [][]int {
+	if seeds != nil {
+		scope = comparableToSeeds(talks, scope, seeds)
+	}
 	keys := make(map[int]*keyed, len(scope))
 	index := newCandidates()
 	for _, i := range scope {
@@ -477,6 +480,36 @@ func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, p
 	}
 	slices.SortFunc(groups, func(a, b []int) int { return cmp.Compare(talks[a[0]].ID, talks[b[0]].ID) })
 	return groups
+}
+
+// comparableToSeeds returns the records of scope that can be one talk with
+// a record of seeds (comparable: the same event, or a common page), the
+// only ones groupDoubles need key and index: a daily run's few changed
+// records are not compared with a large dataset's other events.
+func comparableToSeeds(talks []Talk, scope, seeds []int) []int {
+	folded := map[string]string{} // event → Fold(event): a dataset has few events
+	fold := func(event string) string {
+		f, ok := folded[event]
+		if !ok {
+			f = Fold(event)
+			folded[event] = f
+		}
+		return f
+	}
+	events, pages := map[string]bool{}, map[string]bool{}
+	for _, i := range seeds {
+		events[fold(talks[i].Event)] = true
+		for _, u := range talks[i].SourceURLs {
+			pages[u] = true
+		}
+	}
+	var near []int
+	for _, i := range scope {
+		if events[fold(talks[i].Event)] || slices.ContainsFunc(talks[i].SourceURLs, func(u string) bool { return pages[u] }) {
+			near = append(near, i)
+		}
+	}
+	return near
 }
 
 // firstSeenOrder orders records preferred first, then by the day they were
