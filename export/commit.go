@@ -152,6 +152,11 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	report := s.manifestFor(run.Manifest, talks, digest, views)
 	m := report
 	changed, err := s.writeStore(ctx, talks, run, m)
+	if changed {
+		// The store is the run's from here on, whatever fails after: a
+		// later commit of this Store (a backfill's next step) builds on it.
+		s.remember(talks, digest, run, m)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +185,6 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	} else {
 		res.Written = written
 	}
-	s.talks, s.digest = talks, digest
 	if err == nil {
 		s.onDisk = m
 	} else {
@@ -191,9 +195,13 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 			s.onDisk = onDisk
 		}
 	}
-	if changed {
-		s.lastRun = m
-	}
+	res.Manifest = report
+	return res, err
+}
+
+// remember makes the Store hold what a committed transaction wrote.
+func (s *Store) remember(talks []normalize.Talk, digest string, run *Run, m *Manifest) {
+	s.talks, s.digest, s.lastRun = talks, digest, m
 	for _, p := range run.Pages {
 		s.pages[p.URL] = p
 	}
@@ -203,8 +211,6 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 		}
 		s.snaps[snap.Page][snap.Timestamp] = true
 	}
-	res.Manifest = report
-	return res, err
 }
 
 // checkRun refuses a run that would lose a record or count one twice, or

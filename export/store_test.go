@@ -859,3 +859,54 @@ func TestReadDataset(t *testing.T) {
 		t.Errorf("ReadDataset of a folder with a truncated talks.json alone: error = %v, want one naming the file", err)
 	}
 }
+
+// A commit that fails after its transaction committed (an I/O error
+// staging or renaming a view) leaves the Store holding what the store
+// holds: the next commit of the same Store (a backfill's next step) builds
+// on the records committed, not on those before.
+func TestCommitFailingAfterItsTransactionKeepsItsRecords(t *testing.T) {
+	ctx := context.Background()
+	talk := func(date, speaker, title string) normalize.Talk {
+		tk := normalize.Talk{Kind: normalize.KindTalk, Event: "E", Date: normalize.Nullable(date), Title: title,
+			Speakers: []normalize.Speaker{{Name: speaker}}, SourceURLs: []string{"https://example.org/1"},
+			FirstSeen: "2021-01-01", LastSeen: "2021-01-01"}
+		tk.ID = normalize.ID("E", date, speaker)
+		return tk
+	}
+	a, b := talk("2021-01-03", "Ann Lee", "Graph Compilers"), talk("2021-02-03", "Bob Stone", "Sparse Kernels")
+	merged := a
+	merged.PreviousIDs = []string{b.ID} // b found to be a's talk
+	for _, stepName := range []string{"store committed", "manifest staged", "rename talks.json", "synced"} {
+		t.Run(stepName, func(t *testing.T) {
+			dir := t.TempDir()
+			s := open(t, dir)
+			defer s.Close()
+			if _, err := s.Commit(ctx, &export.Run{Talks: []normalize.Talk{a, b}, Formats: []string{export.FormatJSON}}); err != nil {
+				t.Fatal(err)
+			}
+			injected := errors.New("injected I/O error")
+			export.SetCommitHook(func(s string) error {
+				if s == stepName {
+					return injected
+				}
+				return nil
+			})
+			_, err := s.Commit(ctx, &export.Run{Talks: []normalize.Talk{merged}, Formats: []string{export.FormatJSON}})
+			export.SetCommitHook(nil)
+			if !errors.Is(err, injected) {
+				t.Fatalf("commit failing at %q: error %v, want the injected one", stepName, err)
+			}
+			if got := s.Talks(); len(got) != 1 || got[0].ID != a.ID {
+				t.Fatalf("after the failed commit the Store holds %d records, want the 1 its transaction committed", len(got))
+			}
+			next := slices.Clone(s.Talks())
+			next[0].Abstract = "Added by the next step."
+			if _, err := s.Commit(ctx, &export.Run{Talks: next, Formats: []string{export.FormatJSON}}); err != nil {
+				t.Fatalf("the next commit: %v", err)
+			}
+			if problems := export.Validate(dir); problems != nil {
+				t.Errorf("Validate: %v", problems)
+			}
+		})
+	}
+}

@@ -123,11 +123,12 @@ func (m *merger) resolve() {
 
 // sameListing reports whether readings k0 and k, which both name record
 // i, are one talk listed twice: the rules say so of the two readings; or
-// the record as each would make it has one key (consolidate would merge
-// the two records); or the rules say so of the second and the record, and
-// the readings give no field two values (an earlier merge may have made
-// one record of two entries that share no field but with it: a speaker
-// listed without a title, a title without a speaker).
+// the second leaves the record with the key the first gave it (kept apart,
+// the two records would have one key: consolidate would merge them, and
+// the next run fold them); or the rules say so of the second and the
+// record, and the readings give no field two values (an earlier merge may
+// have made one record of two entries that share no field but with it: a
+// speaker listed without a title, a title without a speaker).
 func (m *merger) sameListing(i, k0, k int) bool {
 	anyVideo := func(string) bool { return true }
 	first, second, record := keyOf(&m.fresh[k0]), keyOf(&m.fresh[k]), keyOf(&m.out[i])
@@ -136,8 +137,8 @@ func (m *merger) sameListing(i, k0, k int) bool {
 	}
 	newer := m.day >= string(m.out[i].LastSeen)
 	byFirst := update(m.out[i], m.fresh[k0], newer, m.day, m.day)
-	bySecond := update(m.out[i], m.fresh[k], newer, m.day, m.day)
-	if SameKey(&byFirst, &bySecond) {
+	byBoth := update(byFirst, m.fresh[k], newer, m.day, m.day)
+	if SameKey(&byFirst, &byBoth) {
 		return true
 	}
 	return !disagree(&first, &second) && evidence(&record, &second, anyVideo) >= SameDate
@@ -311,6 +312,9 @@ func (m *merger) consolidate(dataset []Talk) {
 			if old == nil || !sameFields(old, t) || (t.YouTubeID != "" && videos[t.YouTubeID] != videosBefore[t.YouTubeID]) {
 				seeds = append(seeds, i)
 			}
+		}
+		if len(seeds) == 0 {
+			return // nothing changed: Doubles found nothing in the dataset before
 		}
 		apart := func(i, j int) bool { return apartInDataset(&m.out[i], &m.out[j]) }
 		groups := groupDoubles(m.out, all[:len(m.out)], seeds, apart, existing)

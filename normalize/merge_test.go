@@ -579,3 +579,41 @@ func TestDoublesKeepsTalksListedAtOnceApartThroughAThird(t *testing.T) {
 		t.Errorf("MergeDoubles left %d records (want 2), doubles %v", len(merged), Doubles(merged))
 	}
 }
+
+// A fetch run twice reads one page twice: the second merge changes
+// nothing, whatever the first did to the record two readings name (here an
+// undated entry whose id the record holds as a previous id, beside the
+// record's own entry with a new date).
+func TestMergeTwiceChangesNothing(t *testing.T) {
+	rec := seen(seminarTalk("2021-01-31", "Deep Learning Systems", "Ann Lee"), "2021-01-03", "2021-01-14")
+	undated := seminarTalk("", "Graph Compilers", "Ann Lee")
+	rec.PreviousIDs = []string{undated.ID}
+	moved := with(seminarTalk("2021-02-04", "Sparse Attention Kernels", "Ann Lee"), func(t *Talk) { t.ID = rec.ID })
+	snap := Snapshot{Day: "2021-01-16", Pages: []string{seminarPage}, Talks: []Talk{moved, undated}}
+	once, _ := Merge([]Talk{rec}, snap)
+	if again, changes := Merge(once, snap); len(changes) > 0 || len(again) != len(once) {
+		t.Errorf("the same snapshot merged again: %d records (want %d), changes %v", len(again), len(once), changeLines(changes))
+	}
+}
+
+// A dataset holding one talk twice (an older version's, or one the name
+// rules now link) is not merged by a run that changes neither record: the
+// run reports what it read, and validate --repair merges doubles.
+func TestMergeLeavesUntouchedRecordsAlone(t *testing.T) {
+	early := seen(seminarTalk("2021-01-03", "Graph Compilers", "Ann Lee"), "2021-01-01", "2021-01-05")
+	late := seen(seminarTalk("2021-02-03", "Graph Compilers", "Ann Lee"), "2021-02-01", "2021-02-05")
+	dataset := []Talk{early, late}
+	if len(Doubles(dataset)) != 1 {
+		t.Fatalf("Doubles = %v, want the two records as one group", Doubles(dataset))
+	}
+	other := listed("Another Event", "2021-03-01", "Other", "https://example.org/9", "Bob Stone")
+	for _, snap := range []Snapshot{
+		{Day: "2021-03-01"}, // every page answered 304
+		{Day: "2021-03-01", Talks: []Talk{other}, Pages: []string{"https://example.org/9"}},
+	} {
+		out, changes := Merge(dataset, snap)
+		if slices.ContainsFunc(changes, func(c Change) bool { return c.Change == ChangeMerged }) || len(out) != len(dataset)+len(snap.Talks) {
+			t.Errorf("a snapshot of %d talks: %d records, changes %v; want the two records left as they are", len(snap.Talks), len(out), changeLines(changes))
+		}
+	}
+}
