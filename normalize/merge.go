@@ -34,12 +34,13 @@ type Snapshot struct {
 //     own;
 //  3. else it is a new talk.
 //
-// Then the records read are compared with the records the reading does not
-// list: two that the rules show to be one talk by a video, a title or a
-// date and speaker (an edit seen only now links them) are merged into the
-// one seen first, the other's id becoming a previous id ("merged").
-// Finally the records of the pages read say whether the snapshot lists
-// them, if it is the newest reading of their pages (see list).
+// The records of the pages read then say whether the snapshot lists them,
+// if it is the newest reading of their pages (see list). Last, the records
+// the snapshot added or changed are compared with every record: two that
+// the rules show to be one talk by a video, a title or a date and speaker
+// (an edit seen only now links them), and that were never listed at once,
+// are merged into the one the dataset held first, the other's id becoming
+// a previous id ("merged"; see consolidate).
 func Merge(dataset []Talk, snap Snapshot) ([]Talk, []Change) {
 	m := newMerger(dataset, Dedup(snap.Talks), snap.Day)
 	m.resolve()
