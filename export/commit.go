@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-
 	"encoding/hex"
-
 	"errors"
 	"fmt"
 	"slices"
@@ -141,17 +139,18 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 		return nil, err
 	}
 	digest := s.recordsDigest()
-	if changed := changedRecords(s.talks, talks); len(changed) > 0 {
+	delta := compareRecords(s.talks, talks)
+	if len(delta.changed) > 0 {
 		// What a run makes of a dataset keeps to the contract (Merge
 		// merges the records of one talk); this is the net under it.
-		if problems := checkRecordsAmong(talks, changed, TalksSQLite, storeName(talks)); len(problems) > 0 {
+		if problems := checkRecordsAmong(talks, delta.changed, TalksSQLite, storeName(talks)); len(problems) > 0 {
 			return nil, fmt.Errorf("refusing to commit to %s: %w", s.dir, &ContractError{Dir: s.dir, Problems: problems})
 		}
 		digest = recordsDigest(talks)
 	}
 	report := s.manifestFor(run.Manifest, talks, digest, views)
 	m := report
-	changed, err := s.writeStore(ctx, talks, run, m)
+	changed, err := s.writeStore(ctx, talks, delta, run, m)
 	if changed {
 		// The store is the run's from here on, whatever fails after: a
 		// later commit of this Store (a backfill's next step) builds on it.
@@ -202,10 +201,15 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 // remember makes the Store hold what a committed transaction wrote.
 func (s *Store) remember(talks []normalize.Talk, digest string, run *Run, m *Manifest) {
 	s.talks, s.digest, s.lastRun = talks, digest, m
-	for _, p := range run.Pages {
+	s.know(run.Pages, run.Snapshots)
+}
+
+// know makes the Store hold pages and snaps as the store now does.
+func (s *Store) know(pages []Page, snaps []ArchiveSnapshot) {
+	for _, p := range pages {
 		s.pages[p.URL] = p
 	}
-	for _, snap := range run.Snapshots {
+	for _, snap := range snaps {
 		if s.snaps[snap.Page] == nil {
 			s.snaps[snap.Page] = map[string]bool{}
 		}
@@ -262,8 +266,8 @@ func hasSpace(s string) bool { return strings.ContainsAny(s, " \t\n\r") }
 
 // writeStore applies the run to the store in one transaction, if it
 // changes anything, and reports whether it did.
-func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, run *Run, m *Manifest) (bool, error) {
-	if s.db != nil && sameRecords(s.talks, talks) && len(run.Changes) == 0 &&
+func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta recordDelta, run *Run, m *Manifest) (bool, error) {
+	if s.db != nil && delta.none() && len(run.Changes) == 0 &&
 		!s.pagesChange(run) && !s.snapshotsChange(run.Snapshots) {
 		return false, nil
 	}
@@ -286,7 +290,7 @@ func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, run *Run
 		w.exec(storeSchema())
 		w.exec(fmt.Sprintf("PRAGMA user_version = %d", normalize.SchemaVersion))
 	}
-	w.records(s.talks, talks)
+	w.records(s.talks, talks, delta)
 	w.history(run.Changes, talks, run.RunAt)
 	w.pages(run.Pages)
 	w.snapshots(run.Snapshots)
@@ -321,36 +325,35 @@ func (s *Store) snapshotsChange(snaps []ArchiveSnapshot) bool {
 	return false
 }
 
-// changedRecords returns the indexes of the records of after that before
-// does not hold as they are.
-func changedRecords(before, after []normalize.Talk) []int {
+// recordDelta is how a dataset's records (after) differ from those a store
+// holds (before).
+type recordDelta struct {
+	changed []int    // indexes in after of the records new, or not as they were
+	gone    []string // ids of the records of before that after does not hold, in before's order
+}
+
+func compareRecords(before, after []normalize.Talk) recordDelta {
 	was := make(map[string]*normalize.Talk, len(before))
 	for i := range before {
 		was[before[i].ID] = &before[i]
 	}
-	var changed []int
+	now := make(map[string]bool, len(after))
+	var d recordDelta
 	for i := range after {
-		if old := was[after[i].ID]; old == nil || !sameRecord(old, &after[i]) {
-			changed = append(changed, i)
+		now[after[i].ID] = true
+		if old := was[after[i].ID]; old == nil || !normalize.SameRecord(old, &after[i]) {
+			d.changed = append(d.changed, i)
 		}
 	}
-	return changed
-}
-
-// sameRecords reports whether two datasets, in the contract's order, hold
-// the same records.
-func sameRecords(a, b []normalize.Talk) bool {
-	return slices.EqualFunc(a, b, func(x, y normalize.Talk) bool { return sameRecord(&x, &y) })
-}
-
-func sameRecord(a, b *normalize.Talk) bool {
-	for _, f := range normalize.Fields {
-		if !f.Equal(a, b) {
-			return false
+	for _, t := range before {
+		if !now[t.ID] {
+			d.gone = append(d.gone, t.ID)
 		}
 	}
-	return true
+	return d
 }
+
+func (d recordDelta) none() bool { return len(d.changed) == 0 && len(d.gone) == 0 }
 
 // manifestFor is manifest.json after the run: the report (nil for the
 // last run's) with the dataset's counts and files.

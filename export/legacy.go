@@ -101,7 +101,7 @@ func (s *Store) importLegacy(ctx context.Context, tx *sql.Tx, talks []normalize.
 func (s *Store) finishImport(ctx context.Context, tx *sql.Tx, before []normalize.Talk, format string, args ...any) error {
 	SortTalks(s.talks)
 	w := &storeWriter{ctx: ctx, tx: tx}
-	w.records(before, s.talks)
+	w.records(before, s.talks, compareRecords(before, s.talks))
 	pages, snaps := s.readLegacyFiles()
 	w.pages(pages)
 	w.snapshots(snaps)
@@ -109,15 +109,7 @@ func (s *Store) finishImport(ctx context.Context, tx *sql.Tx, before []normalize
 	if w.err != nil {
 		return w.err
 	}
-	for _, p := range pages {
-		s.pages[p.URL] = p
-	}
-	for _, snap := range snaps {
-		if s.snaps[snap.Page] == nil {
-			s.snaps[snap.Page] = map[string]bool{}
-		}
-		s.snaps[snap.Page][snap.Timestamp] = true
-	}
+	s.know(pages, snaps)
 	if format != "" {
 		s.note(format, args...)
 	}

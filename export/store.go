@@ -377,7 +377,7 @@ func (s *Store) checkOrRepair(ctx context.Context, tx *sql.Tx, repair bool) erro
 		return &ContractError{Dir: s.dir, Problems: problems}
 	}
 	w := &storeWriter{ctx: ctx, tx: tx}
-	w.records(s.talks, merged)
+	w.records(s.talks, merged, compareRecords(s.talks, merged))
 	w.history(changes, merged, timestamp(time.Now()))
 	if w.err != nil {
 		return fmt.Errorf("repairing %s: %w", s.storePath(), w.err)

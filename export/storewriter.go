@@ -42,9 +42,10 @@ func (w *storeWriter) exec(query string, args ...any) {
 }
 
 // records makes the store's records those of after, given that it holds
-// those of before: records that are gone (merged into another, whose
-// previous ids now hold theirs) are deleted, and records new or changed
-// are written, their speakers and aliases with them. Rows are updated in
+// those of before, which differ by delta: records that are gone (merged
+// into another, whose previous ids now hold theirs) are deleted, and
+// records new or changed are written, their speakers and aliases with
+// them. Rows are updated in
 // place, so the columns a user added to them keep their values.
 //
 // The full-text index follows, through FTS5's commands: the entries of
@@ -52,51 +53,33 @@ func (w *storeWriter) exec(query string, args ...any) {
 // written are indexed, each in one statement. FTS5 writes its pending
 // index out at the end of every statement, so indexing row by row (as
 // triggers would) writes a segment per row: 100,000 talks took minutes.
-func (w *storeWriter) records(before, after []normalize.Talk) {
+func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta) {
 	was := make(map[string]*normalize.Talk, len(before))
 	for i := range before {
 		was[before[i].ID] = &before[i]
 	}
-	now := make(map[string]bool, len(after))
-	for _, t := range after {
-		now[t.ID] = true
-	}
-	var stale, fresh []string // ids whose index entries go, and come
-	for _, t := range before {
-		if !now[t.ID] {
-			stale = append(stale, t.ID)
+	stale := slices.Clone(delta.gone) // ids whose index entries go
+	var fresh []string                // and come
+	for _, i := range delta.changed {
+		if id := after[i].ID; was[id] != nil {
+			stale = append(stale, id)
 		}
-	}
-	for i := range after {
-		t := &after[i]
-		old := was[t.ID]
-		if old != nil && sameRecord(old, t) {
-			continue
-		}
-		if old != nil {
-			stale = append(stale, t.ID)
-		}
-		fresh = append(fresh, t.ID)
+		fresh = append(fresh, after[i].ID)
 	}
 	w.exec(`INSERT INTO talks_fts(talks_fts, rowid, id, title, abstract, bio, speakers)
 		SELECT 'delete', rowid, id, title, abstract, bio, speakers FROM talks WHERE id IN (SELECT value FROM json_each(?))`, jsonArray(stale))
-	for _, t := range before {
-		if !now[t.ID] {
-			w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, t.ID)
-			w.exec(`DELETE FROM speakers WHERE talk_id = ?`, t.ID)
-			w.exec(`DELETE FROM talks WHERE id = ?`, t.ID)
-		}
+	for _, id := range delta.gone {
+		w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, id)
+		w.exec(`DELETE FROM speakers WHERE talk_id = ?`, id)
+		w.exec(`DELETE FROM talks WHERE id = ?`, id)
 	}
 	talks := w.batch("talks", columnNames(talkColumns), "id")
 	speakers := w.batch("speakers", speakersCSVHeader, "talk_id, position")
 	aliases := w.batch("talk_aliases", []string{"alias_id", "talk_id"}, "alias_id")
 	row := make([]any, len(talkColumns))
-	for i := range after {
+	for _, i := range delta.changed {
 		t := &after[i]
 		old := was[t.ID]
-		if old != nil && sameRecord(old, t) {
-			continue
-		}
 		for c, col := range talkColumns {
 			row[c] = col.value(t)
 		}

@@ -310,7 +310,7 @@ func (m *merger) consolidate(dataset []Talk) {
 		for i := range m.out {
 			t := &m.out[i]
 			old := before[t.ID]
-			if old == nil || !sameFields(old, t) || (t.YouTubeID != "" && videos[t.YouTubeID] != videosBefore[t.YouTubeID]) {
+			if old == nil || !SameRecord(old, t) || (t.YouTubeID != "" && videos[t.YouTubeID] != videosBefore[t.YouTubeID]) {
 				seeds = append(seeds, i)
 			}
 		}
@@ -370,8 +370,8 @@ func (m *merger) reread(t Talk) Talk {
 	return update(t, said, m.day >= string(t.LastSeen), m.day, m.day)
 }
 
-// sameFields reports whether a and b hold the same value in every field.
-func sameFields(a, b *Talk) bool {
+// SameRecord reports whether a and b hold the same value in every field.
+func SameRecord(a, b *Talk) bool {
 	for _, f := range Fields {
 		if !f.Equal(a, b) {
 			return false
