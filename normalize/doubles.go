@@ -16,12 +16,8 @@ func Doubles(talks []Talk) [][]int { return DoublesAmong(talks, nil) }
 // into talks; nil for all): after a change to those records, the groups
 // it can have made.
 func DoublesAmong(talks []Talk, seeds []int) [][]int {
-	scope := make([]int, len(talks))
-	for i := range talks {
-		scope[i] = i
-	}
 	apart := func(i, j int) bool { return apartInDataset(&talks[i], &talks[j]) }
-	return groupDoubles(talks, scope, seeds, apart, nil)
+	return groupDoubles(talks, seeds, apart, nil)
 }
 
 // MergeDoubles merges every group of Doubles into its first record, as

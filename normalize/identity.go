@@ -268,10 +268,6 @@ var placeholderWords = map[string]bool{
 	"announced": true, "determined": true, "confirmed": true, "coming": true, "soon": true,
 }
 
-// titlesContradict reports whether two title keys name different talks:
-// both known and sharing less than half their words, neither holding the
-// other ("Challenges and Progress in Scaling ML Fairness" and "Progress in
-// Scaling ML Fairness" are one title edited).
 // disagree reports whether a and b give a field two values the identity
 // rules do not take for one: two dates, two titles, or speakers who share
 // no one.
@@ -280,6 +276,10 @@ func disagree(a, b *keyed) bool {
 		(len(a.names) > 0 && len(b.names) > 0 && !shareSpeaker(a, b))
 }
 
+// titlesContradict reports whether two title keys name different talks:
+// both known and sharing less than half their words, neither holding the
+// other ("Challenges and Progress in Scaling ML Fairness" and "Progress in
+// Scaling ML Fairness" are one title edited).
 func titlesContradict(a, b string) bool {
 	if a == "" || b == "" || a == b || strings.Contains(a, b) || strings.Contains(b, a) {
 		return false

@@ -48,15 +48,18 @@ func Merge(dataset []Talk, snap Snapshot) ([]Talk, []Change) {
 	m.fold()
 	m.list(dataset, snap.Pages)
 	m.consolidate(dataset)
-	return m.out, m.changes(dataset)
+	return m.out, m.changes()
 }
 
 // merger is the state of one Merge.
 type merger struct {
 	out   []Talk
 	fresh []Talk
-	day   string
-	ids   map[string]int // every id and previous id of out, to its record
+	// before is the dataset's records by id, as they were before the
+	// snapshot.
+	before map[string]*Talk
+	day    string
+	ids    map[string]int // every id and previous id of out, to its record
 	// target is the record of out each fresh record reads, -1 for none yet.
 	target []int
 	// readBy is the inverse of target, until consolidate moves records.
@@ -76,12 +79,16 @@ func newMerger(dataset, fresh []Talk, day string) *merger {
 		out:      slices.Clone(dataset),
 		fresh:    fresh,
 		day:      day,
+		before:   make(map[string]*Talk, len(dataset)),
 		ids:      make(map[string]int, len(dataset)),
 		target:   make([]int, len(fresh)),
 		readBy:   map[int]int{},
 		readings: map[string][]int{},
 		added:    map[string]bool{},
 		absorbed: map[string][]string{},
+	}
+	for i := range dataset {
+		m.before[dataset[i].ID] = &dataset[i]
 	}
 	for i, t := range m.out {
 		for _, id := range t.PreviousIDs {
@@ -286,20 +293,6 @@ func (m *merger) freeID(id string) string {
 // it goes on until no group is left. These are the records Doubles finds
 // that this snapshot made, so what Merge returns holds no talk twice.
 func (m *merger) consolidate(dataset []Talk) {
-	before := make(map[string]*Talk, len(dataset))
-	for i := range dataset {
-		before[dataset[i].ID] = &dataset[i]
-	}
-	// The record kept is one the dataset held before this snapshot: its id
-	// is the one users have seen. Among those, the one seen first.
-	existing := map[string]bool{}
-	for id := range before {
-		existing[id] = true
-	}
-	all := make([]int, len(m.out))
-	for i := range all {
-		all[i] = i
-	}
 	// A video no third record links is evidence (groupDoubles): when a
 	// merge removes one of three records linking it, or changes its video,
 	// the other two may be one talk though neither changed.
@@ -309,7 +302,7 @@ func (m *merger) consolidate(dataset []Talk) {
 		var seeds []int
 		for i := range m.out {
 			t := &m.out[i]
-			old := before[t.ID]
+			old := m.before[t.ID]
 			if old == nil || !SameRecord(old, t) || (t.YouTubeID != "" && videos[t.YouTubeID] != videosBefore[t.YouTubeID]) {
 				seeds = append(seeds, i)
 			}
@@ -318,7 +311,9 @@ func (m *merger) consolidate(dataset []Talk) {
 			return // nothing changed: Doubles found nothing in the dataset before
 		}
 		apart := func(i, j int) bool { return apartInDataset(&m.out[i], &m.out[j]) }
-		groups := groupDoubles(m.out, all[:len(m.out)], seeds, apart, existing)
+		// The record kept is one the dataset held before this snapshot: its
+		// id is the one users have seen. Among those, the one seen first.
+		groups := groupDoubles(m.out, seeds, apart, m.before)
 		if len(groups) == 0 {
 			return
 		}
@@ -327,7 +322,7 @@ func (m *merger) consolidate(dataset []Talk) {
 			keep := g[0]
 			keepID := m.out[keep].ID
 			for _, i := range g[1:] {
-				if existing[m.out[i].ID] {
+				if m.before[m.out[i].ID] != nil {
 					// A record of the dataset merged into another; a reading
 					// added this snapshot only joins its record late.
 					m.absorbed[keepID] = append(m.absorbed[keepID], m.out[i].ID)
@@ -386,18 +381,24 @@ func apartInDataset(a, b *Talk) bool {
 	return (a.Listed && b.Listed) || listedTogether(a, b)
 }
 
-// groupDoubles groups the records of talks among scope that one reading
-// would give one id (SameKey), or that the identity rules show to be one
-// talk by SameDate evidence or stronger unless apart says they are two
-// entries, or one of them is apart from a record the other is grouped
-// with. Each group lists its records in the order of firstSeenOrder: the
-// first is the one to keep. preferred breaks ties of first_seen.
+// groupDoubles groups the records of talks that one reading would give one
+// id (SameKey), or that the identity rules show to be one talk by SameDate
+// evidence or stronger unless apart says they are two entries, or one of
+// them is apart from a record the other is grouped with. Each group lists
+// its records in the order of firstSeenOrder: the first is the one to
+// keep, a record of preferred (by id) before the others.
 //
 // Only pairs with a record of seeds are compared (nil: every pair): the
 // records a change touched, when the others were checked before.
-func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, preferred map[string]bool) [][]int {
+func groupDoubles(talks []Talk, seeds []int, apart func(i, j int) bool, preferred map[string]*Talk) [][]int {
+	var scope []int
 	if seeds != nil {
-		scope = comparableToSeeds(talks, scope, seeds)
+		scope = comparableToSeeds(talks, seeds)
+	} else {
+		scope = make([]int, len(talks))
+		for i := range scope {
+			scope[i] = i
+		}
 	}
 	keys := make(map[int]*keyed, len(scope))
 	index := newCandidates()
@@ -425,9 +426,6 @@ func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, p
 	const sameKeyLink = SameVideo + 1
 	var links []link
 	for _, i := range seeds {
-		if keys[i] == nil {
-			continue // not in scope
-		}
 		for _, j := range index.of(keys[i], false) {
 			// Each pair once: from its seed, or from the first of two.
 			if j == i || (isSeed(j) && j < i) {
@@ -487,11 +485,11 @@ func groupDoubles(talks []Talk, scope, seeds []int, apart func(i, j int) bool, p
 	return groups
 }
 
-// comparableToSeeds returns the records of scope that can be one talk with
+// comparableToSeeds returns the records that can be one talk with
 // a record of seeds (comparable: the same event, or a common page), the
 // only ones groupDoubles need key and index: a daily run's few changed
 // records are not compared with a large dataset's other events.
-func comparableToSeeds(talks []Talk, scope, seeds []int) []int {
+func comparableToSeeds(talks []Talk, seeds []int) []int {
 	folded := map[string]string{} // event → Fold(event): a dataset has few events
 	fold := func(event string) string {
 		f, ok := folded[event]
@@ -509,7 +507,7 @@ func comparableToSeeds(talks []Talk, scope, seeds []int) []int {
 		}
 	}
 	var near []int
-	for _, i := range scope {
+	for i := range talks {
 		if events[fold(talks[i].Event)] || slices.ContainsFunc(talks[i].SourceURLs, func(u string) bool { return pages[u] }) {
 			near = append(near, i)
 		}
@@ -520,9 +518,9 @@ func comparableToSeeds(talks []Talk, scope, seeds []int) []int {
 // firstSeenOrder orders records preferred first, then by the day they were
 // first seen (unknown last), then by id: the first of a group of doubles
 // keeps its id, the first id the talk had.
-func firstSeenOrder(a, b *Talk, preferred map[string]bool) int {
+func firstSeenOrder(a, b *Talk, preferred map[string]*Talk) int {
 	return cmp.Or(
-		-cmp.Compare(boolRank(preferred[a.ID]), boolRank(preferred[b.ID])),
+		-cmp.Compare(boolRank(preferred[a.ID] != nil), boolRank(preferred[b.ID] != nil)),
 		cmp.Compare(boolRank(a.FirstSeen == ""), boolRank(b.FirstSeen == "")),
 		cmp.Compare(a.FirstSeen, b.FirstSeen),
 		cmp.Compare(a.ID, b.ID),
@@ -677,15 +675,11 @@ func DeriveListed(talks []Talk) {
 }
 
 // changes compares the merged records with the dataset they came from.
-func (m *merger) changes(dataset []Talk) []Change {
-	before := make(map[string]*Talk, len(dataset))
-	for i := range dataset {
-		before[dataset[i].ID] = &dataset[i]
-	}
+func (m *merger) changes() []Change {
 	var changes []Change
 	for i := range m.out {
 		t := &m.out[i]
-		if c, ok := classify(before[t.ID], t, m.absorbed[t.ID]); ok {
+		if c, ok := classify(m.before[t.ID], t, m.absorbed[t.ID]); ok {
 			changes = append(changes, c)
 		}
 	}
