@@ -166,7 +166,7 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 		// uninterrupted run would have left it.
 		m = s.manifestFor(s.lastRun, talks, digest, views)
 	}
-	if changed || len(set.staged) > 0 || run.ReportRun || !manifestDescribes(s.dir, m) {
+	if changed || len(set.staged) > 0 || run.ReportRun || !sameFiles(s.onDisk, m) {
 		var b bytes.Buffer
 		if err := WriteManifest(&b, m); err != nil {
 			return nil, err
@@ -376,11 +376,10 @@ func (s *Store) manifestFor(report *Manifest, talks []normalize.Talk, digest str
 	return &m
 }
 
-// manifestDescribes reports whether dir's manifest.json has this schema
-// version and lists exactly the files of m as they are.
-func manifestDescribes(dir string, m *Manifest) bool {
-	old, err := readManifestIn(dir)
-	if err != nil || old == nil || old.SchemaVersion != m.SchemaVersion || len(old.Files) != len(m.Files) {
+// sameFiles reports whether manifest old (nil for none) has m's schema
+// version and lists exactly m's files, as they are.
+func sameFiles(old, m *Manifest) bool {
+	if old == nil || old.SchemaVersion != m.SchemaVersion || len(old.Files) != len(m.Files) {
 		return false
 	}
 	for name, f := range m.Files {

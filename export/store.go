@@ -346,15 +346,16 @@ func (s *Store) openWithoutStore(ctx context.Context, repair bool) error {
 	return nil
 }
 
-// viewsPresent lists the views of a dataset the folder holds.
+// viewsPresent lists the views of a dataset the folder holds, manifest.json
+// included.
 func (s *Store) viewsPresent() []string {
-	var views []string
-	for _, name := range []string{TalksCSV, SpeakersCSV, ManifestJSON} {
-		if _, err := os.Lstat(filepath.Join(s.dir, name)); err == nil {
-			views = append(views, name)
+	var present []string
+	for _, name := range append(viewNames(), ManifestJSON) {
+		if exists(filepath.Join(s.dir, name)) {
+			present = append(present, name)
 		}
 	}
-	return views
+	return present
 }
 
 // checkOrRepair checks the records just read against the contract, and

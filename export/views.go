@@ -30,6 +30,14 @@ var views = []view{
 	{SpeakersCSV, FormatCSV, WriteSpeakersCSV, countSpeakers},
 }
 
+func viewNames() []string {
+	names := make([]string, len(views))
+	for i, v := range views {
+		names[i] = v.name
+	}
+	return names
+}
+
 func countTalks(talks []normalize.Talk) int { return len(talks) }
 
 func countSpeakers(talks []normalize.Talk) int {
