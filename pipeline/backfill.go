@@ -123,7 +123,6 @@ func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error)
 		archive:  archive,
 		store:    store,
 		before:   store.Talks(),
-		dataset:  store.Talks(),
 		manifest: newManifest(opt.ToolVersion, now),
 		res:      &BackfillResult{Notes: store.Notes()},
 		written:  map[string]bool{},
@@ -193,8 +192,7 @@ type backfill struct {
 	now      time.Time
 	archive  *scrape.Archive
 	store    *export.Store
-	before   []normalize.Talk
-	dataset  []normalize.Talk
+	before   []normalize.Talk     // the dataset as the run found it
 	manifest *export.Manifest     // sources done, warnings so far
 	walking  *export.SourceReport // the source being walked
 	res      *BackfillResult
@@ -415,21 +413,20 @@ func (b *backfill) merge(talks []normalize.Talk, pages []string, t string) (expo
 	if err != nil {
 		return export.Run{}, err
 	}
-	merged, changes := normalize.Merge(b.dataset, normalize.Snapshot{Talks: talks, Pages: pages, Day: snap.Day()})
+	merged, changes := normalize.Merge(b.store.Talks(), normalize.Snapshot{Talks: talks, Pages: pages, Day: snap.Day()})
 	b.merges++
 	return export.Run{Talks: merged, Changes: changes, RunAt: timestamp(when)}, nil
 }
 
-// commit commits run (by default the dataset as it is), then takes the
-// dataset as the store holds it: a step whose commit failed is merged
-// again, history and all, by the next run.
+// commit commits run (by default the dataset as it is). The next step
+// merges into the dataset as the store holds it: a step whose commit
+// failed is merged again, history and all, by the next run.
 func (b *backfill) commit(run export.Run) error {
 	if run.Talks == nil {
-		run.Talks = b.dataset
+		run.Talks = b.store.Talks()
 	}
 	run.Formats, run.CSV = b.opt.Formats, b.opt.CSV
 	res, err := b.store.Commit(b.ctx, &run)
-	b.dataset = b.store.Talks()
 	if res != nil {
 		for _, w := range res.Written {
 			if !b.written[w] {
@@ -484,8 +481,8 @@ func (b *backfill) finish() *BackfillResult {
 	if b.res.Manifest == nil {
 		b.res.Manifest = b.manifest
 	}
-	b.res.Talks = len(b.dataset)
-	b.res.Changes = normalize.Diff(b.before, b.dataset)
+	b.res.Talks = len(b.store.Talks())
+	b.res.Changes = normalize.Diff(b.before, b.store.Talks())
 	return b.res
 }
 
