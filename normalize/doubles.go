@@ -38,7 +38,6 @@ func MergeDoubles(talks []Talk) ([]Talk, []Change) {
 			ids = append(ids, out[i].ID)
 			removed[i] = true
 		}
-		out[g[0]].Listed = slices.ContainsFunc(g, func(i int) bool { return talks[i].Listed })
 		c, _ := classify(&before, &out[g[0]], ids)
 		changes = append(changes, c)
 	}
