@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/export/lock"
@@ -44,8 +45,7 @@ func (c *crawlOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
 	f.DurationVar(&c.Delay, "delay", time.Second, "pause between two requests to one host")
 	f.DurationVar(&c.Timeout, "timeout", time.Minute, "time allowed for one whole request")
-	f.Var(&c.Wait, "wait", "if another run is writing --out, wait for it to finish (for at most this long, e.g. 10m; no value: as long as it takes)")
-	f.Lookup("wait").NoOptDefVal = waitForever
+	c.Wait.register(f, "if another run is writing --out, wait for it to finish (for at most this long, e.g. 10m; no value: as long as it takes)")
 	c.Net.register(cmd)
 }
 
@@ -81,6 +81,12 @@ func (w *waitFlag) Set(s string) error {
 }
 
 func (w *waitFlag) Type() string { return "duration" }
+
+// register adds w to f as --wait, which may be given bare.
+func (w *waitFlag) register(f *pflag.FlagSet, usage string) {
+	f.Var(w, "wait", usage)
+	f.Lookup("wait").NoOptDefVal = waitForever
+}
 
 // onWait tells the user whom a run waits for.
 func onWait(w io.Writer, out string) func(lock.Holder) {

@@ -45,8 +45,7 @@ are regenerated. It takes the folder's lock, as a run does.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Repair, "repair", false, "fix what can be fixed, then validate")
-	cmd.Flags().Var(&opts.Wait, "wait", "with --repair, if a run is writing DIR, wait for it to finish (for at most this long; no value: as long as it takes)")
-	cmd.Flags().Lookup("wait").NoOptDefVal = waitForever
+	opts.Wait.register(cmd.Flags(), "with --repair, if a run is writing DIR, wait for it to finish (for at most this long; no value: as long as it takes)")
 	return cmd
 }
 
