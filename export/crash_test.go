@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -94,22 +93,13 @@ func fetchVersion(ctx context.Context, siteURL, dir, ts string) (*pipeline.Fetch
 	}
 	return pipeline.Fetch(ctx, pipeline.FetchOptions{
 		Sources: []scrape.Source{seminarSource},
-		Crawler: &scrape.Crawler{IgnoreRobots: true, Transport: toServer{base},
+		Crawler: &scrape.Crawler{IgnoreRobots: true, Transport: fixturetest.ToServer{Base: base},
 			Timeout: 10 * time.Second},
 		Out:         dir,
 		Formats:     allFormats,
 		Now:         func() time.Time { return when },
 		ToolVersion: "test",
 	})
-}
-
-// toServer sends every request to the server at base, keeping its path.
-type toServer struct{ base *url.URL }
-
-func (s toServer) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.URL.Scheme, r.URL.Host, r.Host = s.base.Scheme, s.base.Host, ""
-	return http.DefaultTransport.RoundTrip(r)
 }
 
 // datasetState is what a dataset folder holds, for comparing two: every

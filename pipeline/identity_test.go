@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"io/fs"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -140,16 +139,6 @@ func checkHistoryDataset(t *testing.T, dir string) []normalize.Talk {
 	return talks
 }
 
-// toServer sends every request to the server at base, keeping its path:
-// the pages keep their real URLs, as in a live run.
-type toServer struct{ base *url.URL }
-
-func (s toServer) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.URL.Scheme, r.URL.Host, r.Host = s.base.Scheme, s.base.Host, ""
-	return http.DefaultTransport.RoundTrip(r)
-}
-
 // replayByFetch fetches each version of the history into out on the day
 // it was archived, as the daily job would have, and returns each run's
 // changes.
@@ -168,7 +157,7 @@ func replayByFetch(t *testing.T, out string) [][]normalize.Change {
 		}
 		res, err := Fetch(context.Background(), FetchOptions{
 			Sources: []scrape.Source{seminarSource},
-			Crawler: &scrape.Crawler{IgnoreRobots: true, Transport: toServer{base}},
+			Crawler: &scrape.Crawler{IgnoreRobots: true, Transport: fixturetest.ToServer{Base: base}},
 			Out:     out,
 			Formats: export.Formats,
 			Now:     func() time.Time { return when },
@@ -249,7 +238,7 @@ func TestReplayHistoryDiff(t *testing.T) {
 	base, _ := url.Parse(srv.URL)
 	when, _ := scrape.Snapshot{Timestamp: stamps[0]}.Time()
 	if _, err := Fetch(context.Background(), FetchOptions{Sources: []scrape.Source{seminarSource},
-		Crawler: &scrape.Crawler{IgnoreRobots: true, Transport: toServer{base}}, Out: first,
+		Crawler: &scrape.Crawler{IgnoreRobots: true, Transport: fixturetest.ToServer{Base: base}}, Out: first,
 		Formats: export.Formats, Now: func() time.Time { return when }}); err != nil {
 		t.Fatal(err)
 	}
