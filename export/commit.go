@@ -211,9 +211,9 @@ func (s *Store) know(pages []Page, snaps []ArchiveSnapshot) {
 	}
 	for _, snap := range snaps {
 		if s.snaps[snap.Page] == nil {
-			s.snaps[snap.Page] = map[string]bool{}
+			s.snaps[snap.Page] = map[string]string{}
 		}
-		s.snaps[snap.Page][snap.Timestamp] = true
+		s.snaps[snap.Page][snap.Timestamp] = snap.Digest
 	}
 }
 
@@ -318,7 +318,7 @@ func (s *Store) pagesChange(run *Run) bool {
 
 func (s *Store) snapshotsChange(snaps []ArchiveSnapshot) bool {
 	for _, snap := range snaps {
-		if !s.snaps[snap.Page][snap.Timestamp] {
+		if digest, ok := s.snaps[snap.Page][snap.Timestamp]; !ok || digest != snap.Digest {
 			return true
 		}
 	}

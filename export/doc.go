@@ -1,6 +1,6 @@
 // Package export writes the dataset: talks.json, talks.csv, speakers.csv,
 // talks.sqlite and manifest.json, as described by the dataset contract
-// (shared/spec/dataset.md).
+// (DATASET.md).
 //
 // The single-format writers take an io.Writer and write the talks in the
 // order given; [SortTalks] puts them in the contract's order. [Write] is

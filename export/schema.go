@@ -24,7 +24,10 @@ import (
 //   - runs holds the report (manifest.json without its files) of every
 //     run that changed the store;
 //   - archive_snapshots lists the Internet Archive snapshots a backfill
-//     has merged, so that a stopped backfill resumes.
+//     has merged, by page and capture time, with the archive's digest of
+//     their bytes, so that a stopped backfill resumes: it fetches and
+//     extracts again, with the extractors of the day, what it did not
+//     merge.
 //
 // Tables, views, indexes and columns of a user's are left alone.
 func storeSchema() string {
@@ -102,6 +105,7 @@ const snapshotsTable = `
 CREATE TABLE archive_snapshots (
 	page      TEXT NOT NULL,
 	timestamp TEXT NOT NULL,
+	digest    TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (page, timestamp)
 ) WITHOUT ROWID;
 `
@@ -141,9 +145,10 @@ DROP TABLE IF EXISTS meta;
 INSERT INTO talks_fts(talks_fts) VALUES ('rebuild');
 `
 
-// addMissingColumns adds to the talks and speakers tables the columns of
-// fields they lack, with their defaults: a field added to the record
-// reaches a store written before it without a migration of its own.
+// addMissingColumns adds to the store's tables the columns they lack,
+// with their defaults: a field added to the record, or a column to a
+// table of the store's own, reaches a store written before it without a
+// migration of its own.
 func addMissingColumns(ctx context.Context, tx *sql.Tx) error {
 	for _, t := range []struct {
 		table string
@@ -152,23 +157,10 @@ func addMissingColumns(ctx context.Context, tx *sql.Tx) error {
 	}{
 		{"talks", columnNames(talkColumns), func(i int) string { return talkColumns[i].sqlType() }},
 		{"speakers", speakersCSVHeader, func(int) string { return "TEXT NOT NULL DEFAULT ''" }},
+		{"archive_snapshots", []string{"digest"}, func(int) string { return "TEXT NOT NULL DEFAULT ''" }},
 	} {
-		have := map[string]bool{}
-		// Table names are constants, not input.
-		rows, err := tx.QueryContext(ctx, `SELECT name FROM pragma_table_info('`+t.table+`')`)
+		have, err := columnsOf(ctx, tx, t.table)
 		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var name string
-			if err := rows.Scan(&name); err != nil {
-				rows.Close()
-				return err
-			}
-			have[name] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for i, c := range t.cols {
@@ -180,4 +172,23 @@ func addMissingColumns(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// columnsOf returns the names of table's columns. Table names are
+// constants, not input.
+func columnsOf(ctx context.Context, q querier, table string) (map[string]bool, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name FROM pragma_table_info('`+table+`')`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		have[name] = true
+	}
+	return have, rows.Err()
 }

@@ -42,7 +42,7 @@ type Store struct {
 	db    *sql.DB // nil until the store's first commit creates the file
 	talks []normalize.Talk
 	pages map[string]Page
-	snaps map[string]map[string]bool
+	snaps map[string]map[string]string // page → timestamp → digest
 	// onDisk is manifest.json as the folder holds it (nil if it has none
 	// that reads), lastRun the report of the last run that changed the
 	// store, as the store recorded it.
@@ -71,6 +71,7 @@ type Page struct {
 type ArchiveSnapshot struct {
 	Page      string
 	Timestamp string // YYYYMMDDhhmmss
+	Digest    string // the archive's hash of the copy's bytes, "" if not known
 }
 
 // OpenOptions configures Open.
@@ -154,7 +155,7 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (_ *Store, err error
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{dir: dir, lock: lk, pages: map[string]Page{}, snaps: map[string]map[string]bool{}}
+	s := &Store{dir: dir, lock: lk, pages: map[string]Page{}, snaps: map[string]map[string]string{}}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -181,9 +182,6 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (_ *Store, err error
 	return s, nil
 }
 
-// Dir is the dataset folder.
-func (s *Store) Dir() string { return s.dir }
-
 // Notes says what opening the folder did besides reading it: an upgrade,
 // an import, a repair, a lock taken over from a killed run.
 func (s *Store) Notes() []string { return s.notes }
@@ -199,9 +197,13 @@ func (s *Store) Talks() []normalize.Talk { return s.talks }
 // Pages returns the latest reading of every page the store knows, by URL.
 func (s *Store) Pages() map[string]Page { return s.pages }
 
-// Merged reports whether a backfill merged the archive snapshot of page
-// taken at timestamp.
-func (s *Store) Merged(page, timestamp string) bool { return s.snaps[page][timestamp] }
+// Merged reports whether a backfill merged the archive snapshot: the copy
+// of its page taken at its timestamp, with the same digest where both the
+// store and snap know one (a capture the archive replaced is new content).
+func (s *Store) Merged(snap ArchiveSnapshot) bool {
+	digest, ok := s.snaps[snap.Page][snap.Timestamp]
+	return ok && (digest == "" || snap.Digest == "" || digest == snap.Digest)
+}
 
 // LastManifest returns the report of the last run: manifest.json, unless
 // it is missing, unreadable or behind the store (a run stopped after its
@@ -281,6 +283,8 @@ func (s *Store) open(ctx context.Context, repair bool) error {
 		if err := s.upgrade(ctx, tx, version); err != nil {
 			return fmt.Errorf("upgrading %s from schema version %d: %w", path, version, err)
 		}
+	} else if err := addMissingColumns(ctx, tx); err != nil {
+		return fmt.Errorf("upgrading %s: %w", path, err)
 	} else if err := s.load(ctx, tx); err != nil {
 		return err
 	}
@@ -509,22 +513,33 @@ func loadPages(ctx context.Context, q querier) (map[string]Page, error) {
 	return pages, rows.Err()
 }
 
-func loadSnapshots(ctx context.Context, q querier) (map[string]map[string]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT page, timestamp FROM archive_snapshots`)
+// loadSnapshots reads the snapshots merged: the digest of each, by page
+// and timestamp. A store read without being written (validate) may be of
+// before digests were kept; its snapshots have none.
+func loadSnapshots(ctx context.Context, q querier) (map[string]map[string]string, error) {
+	cols, err := columnsOf(ctx, q, "archive_snapshots")
+	if err != nil {
+		return nil, err
+	}
+	digest := "''"
+	if cols["digest"] {
+		digest = "digest"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT page, timestamp, `+digest+` FROM archive_snapshots`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	snaps := map[string]map[string]bool{}
+	snaps := map[string]map[string]string{}
 	for rows.Next() {
-		var page, ts string
-		if err := rows.Scan(&page, &ts); err != nil {
+		var page, ts, d string
+		if err := rows.Scan(&page, &ts, &d); err != nil {
 			return nil, err
 		}
 		if snaps[page] == nil {
-			snaps[page] = map[string]bool{}
+			snaps[page] = map[string]string{}
 		}
-		snaps[page][ts] = true
+		snaps[page][ts] = d
 	}
 	return snaps, rows.Err()
 }

@@ -910,3 +910,66 @@ func TestCommitFailingAfterItsTransactionKeepsItsRecords(t *testing.T) {
 		})
 	}
 }
+
+// A backfill resumes from the snapshots the store says were merged: a
+// snapshot is its page, capture time and digest. A store written before
+// digests were kept gains the column when opened, and its snapshots still
+// count as merged whatever digest the archive lists for them.
+func TestStoreRemembersMergedSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	page := "https://mlsys.stanford.edu/"
+	run := sampleRun()
+	run.Snapshots = []export.ArchiveSnapshot{
+		{Page: page, Timestamp: "20210601000000", Digest: "AAAA"},
+		{Page: page, Timestamp: "20220601000000"},
+	}
+	commit(t, dir, run)
+
+	s := open(t, dir)
+	for _, tc := range []struct {
+		snap export.ArchiveSnapshot
+		want bool
+	}{
+		{export.ArchiveSnapshot{Page: page, Timestamp: "20210601000000", Digest: "AAAA"}, true},
+		{export.ArchiveSnapshot{Page: page, Timestamp: "20210601000000"}, true},
+		{export.ArchiveSnapshot{Page: page, Timestamp: "20210601000000", Digest: "BBBB"}, false}, // the capture was replaced
+		{export.ArchiveSnapshot{Page: page, Timestamp: "20220601000000", Digest: "CCCC"}, true},
+		{export.ArchiveSnapshot{Page: page, Timestamp: "20230601000000"}, false},
+		{export.ArchiveSnapshot{Page: page + "talks.html", Timestamp: "20210601000000"}, false},
+	} {
+		if got := s.Merged(tc.snap); got != tc.want {
+			t.Errorf("Merged(%+v) = %v, want %v", tc.snap, got, tc.want)
+		}
+	}
+	s.Close()
+
+	// The store as a version without digests wrote it.
+	db, err := sql.Open("sqlite", "file:"+url.PathEscape(filepath.Join(dir, export.TalksSQLite))+"?mode=rw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`CREATE TABLE old_snapshots (page TEXT NOT NULL, timestamp TEXT NOT NULL, PRIMARY KEY (page, timestamp)) WITHOUT ROWID`,
+		`INSERT INTO old_snapshots SELECT page, timestamp FROM archive_snapshots`,
+		`DROP TABLE archive_snapshots`,
+		`ALTER TABLE old_snapshots RENAME TO archive_snapshots`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	db.Close()
+	if problems := export.Validate(dir); problems != nil {
+		t.Errorf("Validate of a store without digests: %v", problems)
+	}
+	s = open(t, dir)
+	if !s.Merged(export.ArchiveSnapshot{Page: page, Timestamp: "20210601000000", Digest: "BBBB"}) {
+		t.Error("a snapshot merged before digests were kept is no longer merged")
+	}
+	s.Close()
+	got := fixturetest.QueryRows(t, openSQLite(t, filepath.Join(dir, export.TalksSQLite)),
+		`SELECT timestamp, digest FROM archive_snapshots ORDER BY timestamp`)
+	if diff := cmp.Diff([][]string{{"20210601000000", ""}, {"20220601000000", ""}}, got); diff != "" {
+		t.Errorf("archive_snapshots after opening (-want +got):\n%s", diff)
+	}
+}

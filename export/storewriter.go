@@ -175,7 +175,8 @@ func (w *storeWriter) pages(pages []Page) {
 
 func (w *storeWriter) snapshots(snaps []ArchiveSnapshot) {
 	for _, s := range snaps {
-		w.exec(`INSERT OR IGNORE INTO archive_snapshots(page, timestamp) VALUES (?, ?)`, s.Page, s.Timestamp)
+		w.exec(`INSERT INTO archive_snapshots(page, timestamp, digest) VALUES (?, ?, ?)
+			ON CONFLICT (page, timestamp) DO UPDATE SET digest = excluded.digest`, s.Page, s.Timestamp, s.Digest)
 	}
 }
 

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mlsysscrape/mlsysscrape/scrape"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // Note is a skipped entry or a warning, with the page it came from.
@@ -24,7 +24,7 @@ type Report struct {
 // Build turns the pages of one source into dataset records: talks are
 // read, workshop schedule slots and accepted papers are joined to them,
 // and records of one talk seen on several pages are merged.
-func Build(pages []*scrape.Result) ([]Talk, Report) {
+func Build(pages []*raw.Records) ([]Talk, Report) {
 	var rep Report
 	var talks []Talk
 	for _, p := range pages {
@@ -54,7 +54,7 @@ func Build(pages []*scrape.Result) ([]Talk, Report) {
 }
 
 // fromRaw interprets one talk as a page showed it.
-func fromRaw(r *scrape.Talk, rep *Report) Talk {
+func fromRaw(r *raw.Talk, rep *Report) Talk {
 	t := Talk{
 		Kind:       r.Kind,
 		Event:      EventName(r.Event),
@@ -105,10 +105,10 @@ func oneTimeRange(text, sourceURL string, rep *Report) (start, end string, ok bo
 
 // setVideo picks the talk's video: a labelled link says what kind it is;
 // the title link only says where it is.
-func setVideo(t *Talk, links []scrape.Link) {
+func setVideo(t *Talk, links []raw.Link) {
 	for _, l := range links {
 		kind := ""
-		if l.Label != scrape.TitleLinkLabel {
+		if l.Label != raw.TitleLinkLabel {
 			kind = VideoKind(l.Label)
 			if kind == "" {
 				continue // a link in the text, not a video link

@@ -1,11 +1,9 @@
 package normalize
 
 import (
-	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
+
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
 )
 
 // TimeRange is a schedule slot's times as "HH:MM", 24-hour; "" when unknown.
@@ -68,58 +66,35 @@ const (
 	fullDay // a 24-hour time (0:xx or 13:xx..23:xx): no doubt about it
 )
 
-var errNotRange = errors.New(`want "START - END" such as "9:45 - 10:10"`)
-
-var (
-	timePattern  = `(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?)?`
-	rangePattern = regexp.MustCompile(`(?i)^` + timePattern + `\s*(?:(?:[-–—−]|to\b)\s*` + timePattern + `)?\s*:?$`)
-)
-
-// parseRange reads "START - END" or a single time; end is nil when the
-// range has no end.
+// parseRange reads "START - END" or a single time (grammar.ParseTimeRange);
+// end is nil when the range has no end.
 func parseRange(raw string) (start clock, end *clock, err error) {
-	s := Line(raw)
-	m := rangePattern.FindStringSubmatch(s)
-	if m == nil {
-		return clock{}, nil, errNotRange
-	}
-	if start, err = makeClock(m[1], m[2], m[3]); err != nil {
-		return clock{}, nil, err
-	}
-	if m[4] == "" {
-		return start, nil, nil
-	}
-	e, err := makeClock(m[4], m[5], m[6])
+	from, to, err := grammar.ParseTimeRange(Line(raw))
 	if err != nil {
 		return clock{}, nil, err
 	}
-	return start, &e, nil
+	start = newClock(from)
+	if to != nil {
+		e := newClock(*to)
+		end = &e
+	}
+	return start, end, nil
 }
 
-func makeClock(hour, minute, marker string) (clock, error) {
-	c := clock{}
-	c.hour, _ = strconv.Atoi(hour)
-	if minute != "" {
-		c.minute, _ = strconv.Atoi(minute)
-	}
-	if c.minute > 59 {
-		return clock{}, fmt.Errorf("minute %d out of range", c.minute)
-	}
-	switch strings.ToLower(marker[:min(len(marker), 1)]) {
-	case "a":
-		c.half = am
-	case "p":
-		c.half = pm
-	}
+// newClock notes which half of the day a time as written is in: the
+// half its marker says, the whole day for a 24-hour time (0:xx, 13:xx to
+// 23:xx), else to be worked out.
+func newClock(c grammar.Clock) clock {
+	k := clock{hour: c.Hour, minute: c.Minute}
 	switch {
-	case c.half != unmarked && (c.hour < 1 || c.hour > 12):
-		return clock{}, fmt.Errorf("hour %d with %s", c.hour, marker)
-	case c.hour > 23:
-		return clock{}, fmt.Errorf("hour %d out of range", c.hour)
-	case c.half == unmarked && (c.hour == 0 || c.hour > 12):
-		c.half = fullDay
+	case c.AM():
+		k.half = am
+	case c.PM():
+		k.half = pm
+	case c.Hour == 0 || c.Hour > 12:
+		k.half = fullDay
 	}
-	return c, nil
+	return k
 }
 
 // readings are the minutes since midnight that c can mean, earliest first.

@@ -136,7 +136,7 @@ func comparable(a, b *keyed) bool {
 }
 
 // shareSpeaker reports whether a and b have a speaker in common, by
-// NamesMatch; a talk that names no speaker shares nothing that tells it
+// foldedNamesMatch; a talk that names no speaker shares nothing that tells it
 // apart, so it counts as sharing. On one date, talks that do not share a
 // speaker are never one talk.
 func shareSpeaker(a, b *keyed) bool {
@@ -153,8 +153,8 @@ func shareSpeaker(a, b *keyed) bool {
 	return false
 }
 
-// NamesMatch reports whether two spellings name one person, as the pages'
-// edits of names go: equal under Fold; one long word mistyped by a letter
+// foldedNamesMatch reports whether two folded spellings (Fold) name one
+// person, as the pages' edits of names go: equal; one long word mistyped by a letter
 // (two in a word of 9 letters or more; two letters swapped count as one),
 // "Polozcek" / "Poloczek", "Sidhartha" / "Siddhartha"; or one name the
 // other with words added, the first and last words the same or the first
@@ -163,8 +163,6 @@ func shareSpeaker(a, b *keyed) bool {
 // Short words are never taken for typos, nor a word for a longer one it
 // begins: "Wei Chen" and "Wei Shen", "Tian Li" and "Tianqi Li" are two
 // people, and the seminar gives a freed date to another speaker.
-func NamesMatch(a, b string) bool { return foldedNamesMatch(Fold(a), Fold(b)) }
-
 func foldedNamesMatch(fa, fb string) bool {
 	if fa == "" || fb == "" {
 		return false

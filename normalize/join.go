@@ -2,11 +2,11 @@ package normalize
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 
-	"github.com/mlsysscrape/mlsysscrape/scrape"
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // joiner attaches workshop schedule slots to the talks of the talks page
@@ -15,12 +15,12 @@ import (
 // the accepted papers page.
 type joiner struct {
 	talks   []Talk
-	papers  []scrape.Paper
+	papers  []raw.Paper
 	rep     *Report
 	matched map[int]bool
 }
 
-func (j *joiner) joinSchedule(p *scrape.Result) {
+func (j *joiner) joinSchedule(p *raw.Records) {
 	if j.matched == nil {
 		j.matched = map[int]bool{}
 	}
@@ -38,7 +38,7 @@ func (j *joiner) joinSchedule(p *scrape.Result) {
 // slotTimes reads the slots' times as one day. Slots cut from one line
 // (the speakers of a spotlight session) share that line's time, which is
 // read once so that it does not look like a later hour.
-func slotTimes(slots []scrape.Slot, pageURL string, rep *Report) []TimeRange {
+func slotTimes(slots []raw.Slot, pageURL string, rep *Report) []TimeRange {
 	var texts []string
 	line := make([]int, len(slots))
 	for i, s := range slots {
@@ -58,7 +58,7 @@ func slotTimes(slots []scrape.Slot, pageURL string, rep *Report) []TimeRange {
 	return times
 }
 
-func (j *joiner) joinSlot(s scrape.Slot, tr TimeRange, event, date string) {
+func (j *joiner) joinSlot(s raw.Slot, tr TimeRange, event, date string) {
 	label := Line(s.Label)
 	kind, rest := splitTalkPrefix(label)
 	i, ok := j.findTalk(event, label, Line(s.Title), rest)
@@ -132,7 +132,7 @@ func addScheduleAffiliations(t *Talk, label string) {
 
 // newTalkFromSlot makes a record for a slot no talk matched: from the
 // accepted paper it names, or else from the label itself.
-func (j *joiner) newTalkFromSlot(s scrape.Slot, kind, rest, event, date string) int {
+func (j *joiner) newTalkFromSlot(s raw.Slot, kind, rest, event, date string) int {
 	t := Talk{Kind: kind, Event: event, Date: Nullable(date), SourceURLs: []string{s.SourceURL}}
 	title := firstNonEmpty(Line(s.Title), rest)
 	if p, ok := j.findPaper(title); ok {
@@ -151,34 +151,33 @@ func (j *joiner) newTalkFromSlot(s scrape.Slot, kind, rest, event, date string) 
 	return len(j.talks) - 1
 }
 
-func (j *joiner) findPaper(title string) (scrape.Paper, bool) {
+func (j *joiner) findPaper(title string) (raw.Paper, bool) {
 	want := Fold(title)
 	if want == "" {
-		return scrape.Paper{}, false
+		return raw.Paper{}, false
 	}
 	for _, p := range j.papers {
 		if got := Fold(p.Title); got == want || (len(want) > 20 && strings.HasPrefix(got, want)) {
 			return p, true
 		}
 	}
-	return scrape.Paper{}, false
+	return raw.Paper{}, false
 }
 
-var talkPrefix = regexp.MustCompile(`(?i)^\s*(contributed|invited)\s+talk\s*\d*\s*:\s*|^\s*keynote\s*\d*\s*:\s*`)
-
-// splitTalkPrefix strips "Contributed Talk 2:", "Invited Talk:" or
-// "Keynote 1:" and says which kind of talk the prefix announced.
+// splitTalkPrefix strips the prefix that announces a talk ("Contributed
+// Talk 2:", "Invited Talk:", "Keynote 1:", "Spotlight Talk:"; see
+// grammar.TalkPrefix) and says which kind of talk it announced: a
+// contributed talk for "Contributed", any other talk otherwise. kind is ""
+// when the label has no such prefix.
 func splitTalkPrefix(label string) (kind, rest string) {
-	m := talkPrefix.FindString(label)
-	if m == "" {
+	p, rest, ok := grammar.TalkPrefix(label)
+	if !ok {
 		return "", label
 	}
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(m)), "contributed") {
-		kind = KindContributedTalk
-	} else {
-		kind = KindTalk
+	if p == grammar.Contributed {
+		return KindContributedTalk, strings.TrimSpace(rest)
 	}
-	return kind, strings.TrimSpace(label[len(m):])
+	return KindTalk, strings.TrimSpace(rest)
 }
 
 // parseSlotLabel reads "TITLE, NAME, ROLE, AFFILIATION", "NAME, ROLE,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mlsysscrape/mlsysscrape/scrape"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // Slot labels with no talk on the talks page, as the 2017 and 2019
@@ -48,16 +48,16 @@ func TestParseSlotLabel(t *testing.T) {
 // titled from the schedule, without a made-up speaker, and warned about.
 func TestBuildContributedTalkWithoutPaper(t *testing.T) {
 	const schedule = "http://learningsys.org/neurips18/schedule.html"
-	site := scrape.Site{Name: "ML Systems Workshop at NeurIPS 2018", Date: "December 7, 2018"}
-	pages := []*scrape.Result{{
+	site := raw.Site{Name: "ML Systems Workshop at NeurIPS 2018", Date: "December 7, 2018"}
+	pages := []*raw.Records{{
 		URL: schedule, Site: site,
-		Slots: []scrape.Slot{
+		Slots: []raw.Slot{
 			{Session: "Session 3: Contributed Talks", Time: "11:30 - 12:00", Label: "Contributed Talk 1: Sharding Pretend Embeddings", SourceURL: schedule},
 			{Session: "Session 3: Contributed Talks", Time: "1:30-2:00", Label: "Contributed Talk 2: Elastic Toy Batching", SourceURL: schedule},
 		},
 	}, {
 		URL: "http://learningsys.org/neurips18/acceptedpapers.html", Site: site,
-		Papers: []scrape.Paper{{Title: "Sharding Pretend Embeddings", Authors: "Hedy Instance (University of Nowhere); Ken Stub (Fictional Labs)",
+		Papers: []raw.Paper{{Title: "Sharding Pretend Embeddings", Authors: "Hedy Instance (University of Nowhere); Ken Stub (Fictional Labs)",
 			SourceURL: "http://learningsys.org/neurips18/acceptedpapers.html"}},
 	}}
 	talks, rep := Build(pages)

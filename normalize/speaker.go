@@ -3,13 +3,15 @@ package normalize
 import (
 	"strings"
 	"unicode"
+
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
 )
 
 // ParseSpeakers reads a presenter cell into speakers, in page order.
 //
 // Speakers are separated by "and", "&", ";" or a comma ("Xinyu Hu and
-// Olcay Cirit", "Jane Doe, John Roe"); nothing inside parentheses ever
-// separates speakers. A parenthesis after a name holds the affiliation
+// Olcay Cirit", "Jane Doe, John Roe"); nothing inside parentheses or
+// brackets ever separates speakers. A parenthesis after a name holds the affiliation
 // ("Dan Fu (Stanford, Together)"), or a role then the affiliation when its
 // first comma-separated part is a job title ("Jun Xu (Professor, Institute
 // of Computing Technology, Chinese Academy of Sciences)"). The same reading
@@ -19,7 +21,7 @@ import (
 // An empty cell has no speakers.
 func ParseSpeakers(presenter string) []Speaker {
 	var speakers []Speaker
-	for _, group := range splitOutsideParens(Line(presenter), isSemicolon) {
+	for _, group := range splitOutsideParens(Line(presenter), semicolons) {
 		speakers = append(speakers, parseSpeakerGroup(group)...)
 	}
 	return speakers
@@ -32,7 +34,7 @@ func ParseSpeakers(presenter string) []Speaker {
 // presenting or equal-contribution authors are dropped from names.
 func ParseAuthors(list string) []Speaker {
 	var authors []Speaker
-	for _, entry := range splitOutsideParens(Line(list), isSemicolon) {
+	for _, entry := range splitOutsideParens(Line(list), semicolons) {
 		var found []Speaker
 		if strings.ContainsAny(entry, "()") {
 			// Parenthesized affiliations leave commas free to separate
@@ -62,7 +64,7 @@ func dropAuthorMark(r rune) rune {
 
 // parseSpeakerGroup reads one ";"-free stretch of a presenter cell.
 func parseSpeakerGroup(group string) []Speaker {
-	parts := splitOutsideParens(group, isComma)
+	parts := splitOutsideParens(group, commas)
 	parts = joinNameSuffixes(parts)
 	if len(parts) >= 3 && !strings.ContainsAny(parts[0], "()") && isRole(parts[1]) {
 		// "Name, Role, Affiliation": one speaker, schedule style. Without the
@@ -75,7 +77,7 @@ func parseSpeakerGroup(group string) []Speaker {
 	}
 	var speakers []Speaker
 	for _, part := range parts {
-		for _, one := range splitOutsideParens(part, isAnd) {
+		for _, one := range splitOutsideParens(part, grammar.And) {
 			if s := parseSpeaker(one); s != (Speaker{}) {
 				speakers = append(speakers, s)
 			}
@@ -121,7 +123,7 @@ func matchParen(s string) (inside, after string) {
 // comma): role then affiliation when the first comma-separated part is a
 // job title, else all affiliation.
 func roleAndAffiliation(s string) (role, affiliation string) {
-	parts := splitOutsideParens(s, isComma)
+	parts := splitOutsideParens(s, commas)
 	if len(parts) > 0 && isRole(parts[0]) {
 		return parts[0], strings.Join(parts[1:], ", ")
 	}
@@ -173,63 +175,21 @@ func joinNameSuffixes(parts []string) []string {
 	return out
 }
 
-// A separator reports the length of the separator starting at s[i], or 0.
-type separator func(s string, i int) int
-
-func isSemicolon(s string, i int) int {
-	if s[i] == ';' {
-		return 1
-	}
-	return 0
-}
-
-func isComma(s string, i int) int {
-	if s[i] == ',' {
-		return 1
-	}
-	return 0
-}
-
-// isAnd matches "and" and "&" as words.
-func isAnd(s string, i int) int {
-	if s[i] == '&' {
-		return 1
-	}
-	if len(s)-i >= 3 && strings.EqualFold(s[i:i+3], "and") &&
-		(i == 0 || s[i-1] == ' ') && (i+3 == len(s) || s[i+3] == ' ') {
-		return 3
-	}
-	return 0
-}
+// The separators of speaker lists (grammar.And separates "and" and "&").
+var (
+	semicolons = grammar.AnyOf(";")
+	commas     = grammar.AnyOf(",")
+)
 
 // splitOutsideParens splits s at the separators outside parentheses and
-// returns the trimmed, non-empty parts.
-func splitOutsideParens(s string, sep separator) []string {
+// brackets (grammar.SplitOutside) and returns the parts cleaned as by
+// Line, empty ones dropped.
+func splitOutsideParens(s string, sep grammar.Separator) []string {
 	var parts []string
-	depth, from := 0, 0
-	add := func(p string) {
+	for _, p := range grammar.SplitOutside(s, sep) {
 		if p = Line(p); p != "" {
 			parts = append(parts, p)
 		}
 	}
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '(':
-			depth++
-			continue
-		case ')':
-			depth = max(depth-1, 0)
-			continue
-		}
-		if depth > 0 {
-			continue
-		}
-		if n := sep(s, i); n > 0 {
-			add(s[from:i])
-			from = i + n
-			i += n - 1
-		}
-	}
-	add(s[from:])
 	return parts
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // BackfillOptions configures one backfill.
@@ -302,10 +303,10 @@ func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, 
 		}
 		var run export.Run
 		if len(reads) > 0 {
-			var pages []*scrape.Result
+			var pages []*raw.Records
 			var urls []string
 			for _, r := range reads {
-				pages, urls = append(pages, r.Result), append(urls, r.Page)
+				pages, urls = append(pages, &r.Result.Records), append(urls, r.Page)
 			}
 			talks, rep := normalize.Build(pages)
 			step.Talks = len(talks)
@@ -315,8 +316,8 @@ func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, 
 			}
 		}
 		for _, p := range h.pages {
-			if _, ok := p.takenAt(t); ok {
-				run.Snapshots = append(run.Snapshots, export.ArchiveSnapshot{Page: p.url, Timestamp: t})
+			if s, ok := p.takenAt(t); ok {
+				run.Snapshots = append(run.Snapshots, archiveSnapshot(p.url, s))
 			}
 		}
 		run.Manifest = b.manifestNow()
@@ -456,11 +457,16 @@ func (b *backfill) manifestNow() *export.Manifest {
 // is merged.
 func (b *backfill) mergedAt(h *history, t string) bool {
 	for _, p := range h.pages {
-		if _, ok := p.takenAt(t); ok && !b.store.Merged(p.url, t) {
+		if s, ok := p.takenAt(t); ok && !b.store.Merged(archiveSnapshot(p.url, s)) {
 			return false
 		}
 	}
 	return true
+}
+
+// archiveSnapshot is what the store keeps of a snapshot of page.
+func archiveSnapshot(page string, s scrape.Snapshot) export.ArchiveSnapshot {
+	return export.ArchiveSnapshot{Page: page, Timestamp: s.Timestamp, Digest: s.Digest}
 }
 
 // fail records a source that stopped; report is how far it got, nil if

@@ -192,7 +192,8 @@ func TestFaultShrunkenSourceKeepsData(t *testing.T) {
 			if !errors.Is(err, ErrPartial) || len(res.Failed) != 1 || res.Failed[0].Source != "mlsys" {
 				t.Fatalf("error = %v, failed %v; want mlsys refused", err, res.Failed)
 			}
-			if msg := res.Failed[0].Err.Error(); !strings.Contains(msg, "refusing to merge a shrunken source (--allow-shrink to accept)") {
+			var shrink *ShrinkError
+			if msg := res.Failed[0].Err.Error(); !strings.Contains(msg, "refusing to merge a shrunken source") || !errors.As(res.Failed[0].Err, &shrink) {
 				t.Errorf("error = %q", msg)
 			}
 			after := talkRecords(t, dir)

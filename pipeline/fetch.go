@@ -89,22 +89,20 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	if opt.Crawler != nil {
 		crawler = *opt.Crawler
 	}
-	crawler.Validators = validatorsOf(store.Pages())
-	for _, src := range opt.Sources {
-		if failedLastRun(oldManifest, src.Name) {
-			// Read in full: a failed source is never "as it was at the
-			// last run", and the run that recovers it reports it anew.
-			for _, u := range append(knownPages(store, oldManifest, src.Name), sourceURLs(src)...) {
-				delete(crawler.Validators.Pages, u)
-			}
-		}
-	}
+	validators := validatorsOf(store.Pages())
 
 	m := newManifest(opt.ToolVersion, now)
 	snap := normalize.Snapshot{Day: now.UTC().Format(time.DateOnly)}
 	run := &export.Run{Manifest: m, RunAt: timestamp(now), Formats: opt.Formats, CSV: opt.CSV}
 	for _, src := range opt.Sources {
 		known := knownPages(store, oldManifest, src.Name)
+		// A source that failed last run is read in full: it is never "as
+		// it was at the last run", and the run that recovers it reports
+		// it anew.
+		crawler.Validators = validators
+		if failedLastRun(oldManifest, src.Name) {
+			crawler.Validators = nil
+		}
 		report, talks, pages, err := fetchSource(ctx, &crawler, src, known, dataset, snap.Day, opt)
 		switch {
 		case err != nil:
@@ -174,14 +172,6 @@ func pageState(source string, p *scrape.Result) export.Page {
 		FetchedAt: r.FetchedAt, ETag: p.Validator.ETag, LastModified: p.Validator.LastModified, SHA256: p.Validator.SHA256}
 }
 
-func sourceURLs(src scrape.Source) []string {
-	urls := make([]string, len(src.Pages))
-	for i, p := range src.Pages {
-		urls[i] = p.URL
-	}
-	return urls
-}
-
 // failedLastRun reports whether the last run's report says the named
 // source failed.
 func failedLastRun(m *export.Manifest, name string) bool {
@@ -233,7 +223,7 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 	if len(src.Pages) > 0 {
 		report.URL = src.Pages[0].URL
 	}
-	sr, err := crawl(ctx, cr, src, known)
+	sr, err := cr.Crawl(ctx, src, known)
 	for _, p := range sr.Pages {
 		report.Pages = append(report.Pages, pageReport(p))
 	}
@@ -244,7 +234,7 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 		report.Status = statusUnchanged
 		return report, nil, nil, nil
 	}
-	talks, rep := normalize.Build(sr.Pages)
+	talks, rep := normalize.Build(sr.Records())
 	report.TalksFound = len(talks)
 	for _, n := range rep.Skipped {
 		report.Skipped = append(report.Skipped, export.ManifestNote{SourceURL: n.SourceURL, Text: n.Text, Reason: n.Reason})
@@ -256,39 +246,6 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 		return report, nil, nil, err
 	}
 	return report, talks, sr.Pages, nil
-}
-
-// crawl crawls src with conditional requests. A page that was not
-// modified shows no menu, so when the source's own pages all were not,
-// the pages the last run reached through their menus are asked about too;
-// if any of those changed or is gone, the source is crawled again in full,
-// menus and all.
-func crawl(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string) (*scrape.SourceResult, error) {
-	sr, err := cr.Crawl(ctx, src)
-	if err != nil || !sr.NotModified() {
-		return sr, err
-	}
-	requested := map[string]bool{}
-	for _, p := range sr.Pages {
-		requested[p.URL] = true
-	}
-	var reached []scrape.SourcePage
-	for _, u := range known {
-		if !requested[u] {
-			reached = append(reached, scrape.SourcePage{URL: u})
-		}
-	}
-	if len(reached) == 0 {
-		return sr, nil
-	}
-	more, err := cr.Crawl(ctx, scrape.Source{Name: src.Name, Pages: reached})
-	if err == nil && more.NotModified() {
-		sr.Pages = append(sr.Pages, more.Pages...)
-		return sr, nil
-	}
-	full := *cr
-	full.Validators = nil
-	return full.Crawl(ctx, src)
 }
 
 // knownPages returns the pages earlier runs read for the named source:
@@ -324,6 +281,17 @@ func knownPages(store *export.Store, m *export.Manifest, name string) []string {
 	return urls
 }
 
+// ShrinkError is a source refused because its pages list far fewer talks
+// than at their last reading.
+type ShrinkError struct {
+	Source       string
+	Found, Known int
+}
+
+func (e *ShrinkError) Error() string {
+	return fmt.Sprintf("source %s: %d talks found where its last reading found %d: refusing to merge a shrunken source", e.Source, e.Found, e.Known)
+}
+
 // shrinkGuard refuses a source that lists far fewer talks than its pages
 // listed at the last reading: a page that lost most of its talks is more
 // likely broken than pruned. Talks that were no longer listed before do
@@ -342,7 +310,7 @@ func shrinkGuard(src scrape.Source, pages []*scrape.Result, talks, dataset []nor
 	}
 	known := len(normalize.LastListed(dataset, urls, day))
 	if known > 0 && float64(len(talks)) < ratio*float64(known) {
-		return fmt.Errorf("source %s: %d talks found where its last reading found %d: refusing to merge a shrunken source (--allow-shrink to accept)", src.Name, len(talks), known)
+		return &ShrinkError{Source: src.Name, Found: len(talks), Known: known}
 	}
 	return nil
 }

@@ -184,10 +184,15 @@ func TestFetchShrunkenSourceIsRefused(t *testing.T) {
 	if !errors.Is(err, ErrPartial) || len(res.Failed) != 1 || res.Failed[0].Source != "mlsys" {
 		t.Fatalf("shrunken mlsys: err %v, failed %v; want a partial failure of mlsys", err, res.Failed)
 	}
-	for _, want := range []string{"source mlsys", "4 talks found", "87", "--allow-shrink"} {
+	for _, want := range []string{"source mlsys", "4 talks found", "87", "refusing to merge a shrunken source"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
+	}
+	// The command, not the library, says which flag accepts it.
+	var shrink *ShrinkError
+	if !errors.As(err, &shrink) || *shrink != (ShrinkError{Source: "mlsys", Found: 4, Known: 87}) {
+		t.Errorf("error %v, want a *ShrinkError of mlsys, 4 found, 87 known", err)
 	}
 	if len(res.Changes) != 0 {
 		t.Errorf("changes %v, want none: the shrunken source is not merged", res.Changes)

@@ -171,7 +171,7 @@ func replayByFetch(t *testing.T, out string) [][]normalize.Change {
 }
 
 // TestReplayHistoryByFetch is the daily job over the page's history: every
-// kind of edit of spec/pages.md §1 keeps one record per talk, and the
+// kind of edit of docs/pages.md §1.6 keeps one record per talk, and the
 // counter-cases stay two talks.
 func TestReplayHistoryByFetch(t *testing.T) {
 	out := t.TempDir()

@@ -8,12 +8,13 @@ import (
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // Parse runs the extractors on a saved page, as if it had been fetched
 // from pageURL, and writes its records to w as JSON: dataset records, or
-// with raw the extractor's output before normalization.
-func Parse(page io.Reader, pageURL string, raw bool, w io.Writer) error {
+// with asRaw the extractor's output before normalization.
+func Parse(page io.Reader, pageURL string, asRaw bool, w io.Writer) error {
 	body, err := io.ReadAll(page)
 	if err != nil {
 		return err
@@ -28,13 +29,13 @@ func Parse(page io.Reader, pageURL string, raw bool, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if raw {
+	if asRaw {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(r)
+		return enc.Encode(raw.Versioned{FormatVersion: raw.FormatVersion, Records: r})
 	}
-	talks, _ := normalize.Build([]*scrape.Result{r})
+	talks, _ := normalize.Build([]*raw.Records{r})
 	if len(talks) == 0 && r.Entries() == 0 {
 		return fmt.Errorf("%s: %w", pageURL, scrape.ErrNoTalks)
 	}

@@ -23,7 +23,7 @@ import (
 )
 
 // The sibling sites in fixtures/sibling are built in the learningsys.org
-// theme (pages.md §2) but none of their pages is a copy of a real one:
+// theme (docs/pages.md §2.6) but none of their pages is a copy of a real one:
 // neurips18 is a whole workshop site with the variations another year of
 // the family would bring, broken a speakers page the extractors cannot
 // read. These tests run the whole fetch on them, starting from the home

@@ -55,7 +55,7 @@ func (s Snapshot) Day() string {
 // 5xx answers with backoff.
 type Archive struct {
 	base string // scheme://host[/path], no trailing slash
-	f    *archiveFetcher
+	cl   *client
 }
 
 // OpenArchive returns a client of the Wayback Machine at base (normally
@@ -65,7 +65,7 @@ func (cr *Crawler) OpenArchive(ctx context.Context, base string) (*Archive, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Archive{base: strings.TrimSuffix(u.String(), "/"), f: cr.newArchiveFetcher(ctx, u)}, nil
+	return &Archive{base: strings.TrimSuffix(u.String(), "/"), cl: cr.newClient(ctx, map[string]bool{u.Host: true})}, nil
 }
 
 // CheckArchive reports whether base can be an archive's base URL, so that
@@ -116,11 +116,14 @@ func (a *Archive) Snapshots(pageURL, from, to string) ([]Snapshot, error) {
 		}
 	}
 	listURL := a.listURL(pageURL, from, to)
-	body, err := a.f.get(listURL)
+	resp, err := a.cl.get(listURL, nil)
+	if err == nil {
+		err = statusError(listURL, resp.Status)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("listing snapshots of %s: %w", pageURL, err)
 	}
-	snaps, err := ParseCDX(body)
+	snaps, err := ParseCDX(resp.Body)
 	if err != nil {
 		return nil, fmt.Errorf("listing snapshots of %s: %s: %w", pageURL, listURL, err)
 	}
@@ -144,10 +147,23 @@ func (a *Archive) SnapshotURL(s Snapshot) string {
 // Fetch gets the snapshot and extracts it as the page at pageURL, so its
 // records name the page, not the archive. A snapshot served with its links
 // rewritten into the archive (the archive does that when it does not honour
-// id_) reads the same as one served raw.
+// id_) reads the same as one served raw: links resolve against the
+// snapshot's address at the public archive, whose forms resolveLink knows,
+// whichever server it came from.
 func (a *Archive) Fetch(s Snapshot, pageURL string) (*Result, error) {
-	linkBase := publicArchive + "/web/" + s.Timestamp + "id_/" + pageURL
-	r, err := a.f.fetchAs(a.SnapshotURL(s), linkBase, pageURL)
+	page, err := url.Parse(pageURL)
+	if err != nil {
+		return failed(pageURL, 0, 0), fmt.Errorf("snapshot %s of %s: page URL: %w", s.Timestamp, pageURL, err)
+	}
+	base, err := url.Parse(publicArchive + "/web/" + s.Timestamp + "id_/" + pageURL)
+	if err != nil {
+		return failed(pageURL, 0, 0), fmt.Errorf("snapshot %s of %s: %w", s.Timestamp, pageURL, err)
+	}
+	resp, err := a.cl.get(a.SnapshotURL(s), nil)
+	r := failed(pageURL, 0, 0)
+	if err == nil {
+		r, err = readResponse(resp, page, base, Validator{}, false)
+	}
 	if err != nil {
 		return r, fmt.Errorf("snapshot %s of %s: %w", s.Timestamp, pageURL, err)
 	}

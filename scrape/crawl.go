@@ -5,13 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // DefaultUserAgent says who is crawling and where to read about it.
@@ -38,6 +38,8 @@ type Crawler struct {
 	Validators *Validators
 	// OnPage, when set, is called once per page fetched, in order.
 	OnPage func(*Result, error)
+
+	pace *pacer // shared by the crawls and archives of this Crawler
 }
 
 // SourceResult is what one source's pages yielded.
@@ -57,6 +59,15 @@ func (sr *SourceResult) NotModified() bool {
 	return len(sr.Pages) > 0
 }
 
+// Records returns what each page yielded, in crawl order.
+func (sr *SourceResult) Records() []*raw.Records {
+	out := make([]*raw.Records, len(sr.Pages))
+	for i, p := range sr.Pages {
+		out[i] = &p.Records
+	}
+	return out
+}
+
 // ErrNoTalks is returned for a source whose pages held no talks: an empty
 // dataset is never a success.
 var ErrNoTalks = errors.New("no talks found")
@@ -64,45 +75,73 @@ var ErrNoTalks = errors.New("no talks found")
 // Crawl fetches the source's pages, follows workshop menus within the same
 // site folder, and extracts every page. It fails when a page cannot be
 // fetched or read, or when the source yields no talks.
-func (cr *Crawler) Crawl(ctx context.Context, src Source) (*SourceResult, error) {
-	f := cr.newFetcher(ctx, src)
+//
+// With Validators set, the crawl is conditional, and this is its whole
+// policy. Pages answer 304 (or resend the bytes read last time) when they
+// did not change. A page that did not change shows no menu, so when the
+// source's own pages all did not, the pages an earlier run reached through
+// their menus (reached) are asked about too; when those did not change
+// either, the source is unchanged and nothing is extracted. Otherwise
+// joining talks with their schedule needs every page's content: the
+// source is read in full, each page fetched at most once more.
+func (cr *Crawler) Crawl(ctx context.Context, src Source, reached []string) (*SourceResult, error) {
+	cl := cr.newClient(ctx, hostsOf(src))
 	sr := &SourceResult{Source: src}
-	queue := append([]SourcePage(nil), src.Pages...)
-	seen := map[string]bool{}
-	for _, p := range queue {
-		seen[p.URL] = true
+	var err error
+	if cr.Validators == nil {
+		sr.Pages, err = cr.crawlPages(cl, src.Pages, nil)
+		return sr.complete(err)
 	}
-	for i := 0; i < len(queue); i++ {
-		r, err := f.fetch(queue[i], true)
-		if err != nil {
-			return sr, fmt.Errorf("source %s: %w", src.Name, err)
-		}
-		sr.Pages = append(sr.Pages, r)
-		for _, link := range r.Site.Links {
-			if !seen[link] {
-				seen[link] = true
-				queue = append(queue, SourcePage{URL: link})
-			}
-		}
+	if sr.Pages, err = cr.crawlPages(cl, src.Pages, cr.Validators); err != nil {
+		return sr.complete(err)
 	}
 	if sr.NotModified() {
-		return sr, nil
+		more, err := cr.fetchPages(cl, unrequested(reached, sr.Pages), cr.Validators)
+		if err == nil && (len(more) == 0 || (&SourceResult{Pages: more}).NotModified()) {
+			sr.Pages = append(sr.Pages, more...)
+			return sr, nil
+		}
+		// A page the menus lead to changed or is gone: the menus may
+		// have changed too, so the crawl starts again from them.
+		sr.Pages, err = cr.crawlPages(cl, src.Pages, nil)
+		return sr.complete(err)
 	}
-	// Part of the source changed. Joining talks with their schedule needs
-	// every page's content, so pages that were not modified are read again.
 	for i, r := range sr.Pages {
 		if r.NotModified {
-			fresh, err := f.fetch(SourcePage{URL: r.URL}, false)
-			if err != nil {
-				return sr, fmt.Errorf("source %s: %w", src.Name, err)
+			if sr.Pages[i], err = cr.fetchPage(cl, SourcePage{URL: r.URL}, nil); err != nil {
+				return sr.complete(err)
 			}
-			sr.Pages[i] = fresh
 		}
 	}
-	if sr.talkCount() == 0 {
-		return sr, fmt.Errorf("source %s: %w on %s", src.Name, ErrNoTalks, pageList(sr.Pages))
+	return sr.complete(nil)
+}
+
+// complete names the source in err, and fails a source whose pages held
+// no talks.
+func (sr *SourceResult) complete(err error) (*SourceResult, error) {
+	switch {
+	case err != nil:
+		return sr, fmt.Errorf("source %s: %w", sr.Source.Name, err)
+	case !sr.NotModified() && sr.talkCount() == 0:
+		return sr, fmt.Errorf("source %s: %w on %s", sr.Source.Name, ErrNoTalks, pageList(sr.Pages))
 	}
 	return sr, nil
+}
+
+// unrequested returns the URLs of urls not among pages, as source pages.
+func unrequested(urls []string, pages []*Result) []SourcePage {
+	requested := map[string]bool{}
+	for _, p := range pages {
+		requested[p.URL] = true
+	}
+	var out []SourcePage
+	for _, u := range urls {
+		if !requested[u] {
+			requested[u] = true
+			out = append(out, SourcePage{URL: u})
+		}
+	}
+	return out
 }
 
 func (sr *SourceResult) talkCount() int {
@@ -121,135 +160,123 @@ func pageList(pages []*Result) string {
 	return strings.Join(urls, ", ")
 }
 
-// fetcher owns one colly collector for one source, so robots.txt is read
-// once per host and the per-host delay spans the whole source.
-type fetcher struct {
-	ctx         context.Context
-	cr          *Crawler
-	c           *colly.Collector
-	conditional bool
-	pageURL     string // as requested, before any redirect
-	contentType string // as the server sent it
-	result      *Result
-	extractErr  error
-}
-
-func (cr *Crawler) newFetcher(ctx context.Context, src Source) *fetcher {
-	f := &fetcher{ctx: ctx, cr: cr, c: cr.collector(ctx, hostsOf(src))}
-	f.c.OnRequest(func(r *colly.Request) {
-		if cr.Validators != nil && f.conditional {
-			cr.Validators.Apply(f.pageURL, r.Headers)
-		}
-	})
-	// colly converts a body whose Content-Type names a charset other
-	// than UTF-8 but ignores byte-order marks and <meta>; DecodeBody does
-	// all of it in one place, so colly is left no charset to act on.
-	f.c.OnResponseHeaders(func(resp *colly.Response) {
-		f.contentType = resp.Headers.Get("Content-Type")
-		if mediaType, _, err := mime.ParseMediaType(f.contentType); err == nil {
-			resp.Headers.Set("Content-Type", mediaType)
-		} else {
-			resp.Headers.Del("Content-Type")
-		}
-	})
-	f.c.OnResponse(func(resp *colly.Response) {
-		f.result, f.extractErr = f.read(resp)
-	})
-	return f
-}
-
-// fetch gets and extracts one page. conditional lets the server answer 304.
-func (f *fetcher) fetch(page SourcePage, conditional bool) (*Result, error) {
-	f.conditional, f.pageURL, f.contentType, f.result, f.extractErr = conditional, page.URL, "", nil, nil
-	start := time.Now()
-	err := f.c.Visit(page.URL)
-	elapsed := time.Since(start)
-	if f.cr.Delay > 0 {
-		// The pause between two requests to a host, taken after each
-		// request as colly's LimitRule.Delay would, but ended by Ctrl-C.
-		sleep(f.ctx, f.cr.Delay)
+// crawlPages fetches pages and the pages their menus lead to, each once,
+// in order. With v, requests are conditional on the versions it holds.
+func (cr *Crawler) crawlPages(cl *client, pages []SourcePage, v *Validators) ([]*Result, error) {
+	queue := append([]SourcePage(nil), pages...)
+	seen := map[string]bool{}
+	for _, p := range queue {
+		seen[p.URL] = true
 	}
-	r, err := f.outcome(page.URL, err)
-	r.Elapsed, r.FetchedAt = elapsed, start
+	var out []*Result
+	for i := 0; i < len(queue); i++ {
+		r, err := cr.fetchPage(cl, queue[i], v)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+		for _, link := range r.Site.Links {
+			if !seen[link] {
+				seen[link] = true
+				queue = append(queue, SourcePage{URL: link})
+			}
+		}
+	}
+	return out, nil
+}
+
+// fetchPages fetches pages without following their menus.
+func (cr *Crawler) fetchPages(cl *client, pages []SourcePage, v *Validators) ([]*Result, error) {
+	var out []*Result
+	for _, p := range pages {
+		r, err := cr.fetchPage(cl, p, v)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// fetchPage gets and reads one page, conditionally with v, and reports it
+// to OnPage.
+func (cr *Crawler) fetchPage(cl *client, page SourcePage, v *Validators) (*Result, error) {
+	var header http.Header
+	var old Validator
+	if v != nil {
+		old = v.Pages[page.URL]
+		header = old.conditions()
+	}
+	resp, err := cl.get(page.URL, header)
+	var r *Result
+	if err != nil {
+		r = failed(page.URL, 0, 0)
+	} else {
+		u, perr := url.Parse(page.URL)
+		if perr != nil {
+			return failed(page.URL, 0, 0), fmt.Errorf("page URL %q: %w", page.URL, perr)
+		}
+		r, err = readResponse(resp, u, u, old, v != nil)
+	}
 	if err == nil && page.Extractor != "" && r.Extractor != "" && r.Extractor != page.Extractor {
-		r.Warnings = append(r.Warnings, Warning{SourceURL: r.URL, Field: "page",
+		r.Warnings = append(r.Warnings, raw.Warning{SourceURL: r.URL, Field: "page",
 			Message: fmt.Sprintf("expected the %s extractor, the page reads as %s: its markup changed", page.Extractor, r.Extractor)})
 	}
-	if f.cr.OnPage != nil {
-		f.cr.OnPage(r, err)
+	if cr.OnPage != nil {
+		cr.OnPage(r, err)
 	}
 	return r, err
 }
 
-func (f *fetcher) outcome(pageURL string, visitErr error) (*Result, error) {
-	switch {
-	case errors.Is(visitErr, colly.ErrRobotsTxtBlocked):
-		return &Result{URL: pageURL}, fmt.Errorf("%s: robots.txt disallows fetching it (use --ignore-robots for pages you own)", pageURL)
-	case errors.Is(visitErr, context.DeadlineExceeded):
-		// The bare error of a body cut off mid-read does not say what
-		// ran out.
-		return &Result{URL: pageURL}, fmt.Errorf("fetch %s: no complete response within the request timeout: %w", pageURL, visitErr)
-	case visitErr != nil:
-		return &Result{URL: pageURL}, fmt.Errorf("fetch %s: %w", pageURL, visitErr)
-	case f.result == nil:
-		return &Result{URL: pageURL}, fmt.Errorf("fetch %s: no response", pageURL)
-	}
-	return f.result, f.extractErr
+// failed is the result of a page that could not be read.
+func failed(pageURL string, status, bytes int) *Result {
+	return &Result{Records: raw.Records{URL: pageURL}, Status: status, Bytes: bytes}
 }
 
-// read turns one response into a Result: an HTTP error fails, a page as
-// it was at the last run is not read again, anything else is extracted.
-func (f *fetcher) read(resp *colly.Response) (*Result, error) {
-	pageURL := f.pageURL
-	status := resp.StatusCode
-	old := Validator{}
-	if f.cr.Validators != nil {
-		old = f.cr.Validators.Pages[pageURL]
-	}
+// readResponse reads an answer as the page at pageURL whose bytes came
+// from base: an HTTP error fails, a page as it was at the last run (old)
+// is not read again when conditional, anything else is extracted.
+func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditional bool) (*Result, error) {
+	page := pageURL.String()
+	status, size := resp.Status, len(resp.Body)
 	if status == http.StatusNotModified {
-		return &Result{URL: pageURL, Status: status, NotModified: true, Validator: old}, nil
+		r := failed(page, status, 0)
+		r.NotModified, r.Validator, r.FetchedAt, r.Elapsed = true, old, resp.Sent, resp.Elapsed
+		return r, nil
 	}
-	if err := statusError(pageURL, status); err != nil {
-		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)}, err
+	if err := statusError(resp.URL, status); err != nil {
+		return failed(page, status, size), err
 	}
 	if len(bytes.TrimSpace(resp.Body)) == 0 {
-		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)},
-			fmt.Errorf("fetch %s: HTTP %d with an empty body", pageURL, status)
+		return failed(page, status, size), &FetchError{URL: resp.URL, Status: status, Err: fmt.Errorf("HTTP %d with an empty body", status)}
 	}
-	val := validatorOf(*resp.Headers, resp.Body)
-	if f.conditional && old.SHA256 == val.SHA256 {
-		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body), NotModified: true, Validator: val}, nil
+	val := validatorOf(resp.Header, resp.Body)
+	if conditional && old.SHA256 == val.SHA256 {
+		r := failed(page, status, size)
+		r.NotModified, r.Validator, r.FetchedAt, r.Elapsed = true, val, resp.Sent, resp.Elapsed
+		return r, nil
 	}
-	text, err := DecodeBody(resp.Body, f.contentType)
+	text, err := DecodeBody(resp.Body, resp.ContentType)
 	if err != nil {
-		return &Result{URL: pageURL, Status: status, Bytes: len(resp.Body)}, fmt.Errorf("fetch %s: %w", pageURL, err)
+		return failed(page, status, size), &FetchError{URL: resp.URL, Status: status, Err: err}
 	}
-	r, err := ExtractPage(text.Body, pageURL)
-	if r == nil {
-		r = &Result{URL: pageURL}
+	p, err := ParsePage(text.Body, pageURL, base)
+	if err != nil {
+		return failed(page, status, size), err
 	}
-	if errors.Is(err, ErrNoExtractor) && r.Site.Name != "" {
+	records, err := Extract(p)
+	if errors.Is(err, ErrNoExtractor) && records.Site.Name != "" {
 		// Says what came instead: a login page, "Site under maintenance".
-		err = fmt.Errorf("%w (the page is headed %q)", err, r.Site.Name)
+		err = fmt.Errorf("%w (the page is headed %q)", err, records.Site.Name)
 	}
 	if text.Warning != "" {
-		r.Warnings = append(r.Warnings, Warning{SourceURL: pageURL, Field: "charset", Message: text.Warning})
+		records.Warnings = append(records.Warnings, raw.Warning{SourceURL: page, Field: "charset", Message: text.Warning})
 	}
 	if cutShort(text.Body) {
-		r.Warnings = append(r.Warnings, Warning{SourceURL: pageURL, Field: "page",
+		records.Warnings = append(records.Warnings, raw.Warning{SourceURL: page, Field: "page",
 			Message: "the page ends before </html>: it may have been cut short, and its last entry with it"})
 	}
-	r.Status, r.Bytes, r.Validator = status, len(resp.Body), val
-	return r, err
-}
-
-// statusError is the error of an answer other than 2xx, naming the URL and
-// the status.
-func statusError(rawURL string, status int) error {
-	if status >= 200 && status <= 299 {
-		return nil
-	}
-	return fmt.Errorf("fetch %s: HTTP %d %s", rawURL, status, http.StatusText(status))
+	return &Result{Records: *records, Status: status, Bytes: size, Validator: val, FetchedAt: resp.Sent, Elapsed: resp.Elapsed}, err
 }
 
 func hostsOf(src Source) map[string]bool {

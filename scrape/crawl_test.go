@@ -46,7 +46,7 @@ func crawlPage(cr *Crawler, pageURL string) (*SourceResult, error) {
 	if cr.Transport == nil {
 		cr.Transport = NewTransport(fastRetries)
 	}
-	return cr.Crawl(context.Background(), Source{Name: "test", Pages: []SourcePage{{URL: pageURL}}})
+	return cr.Crawl(context.Background(), Source{Name: "test", Pages: []SourcePage{{URL: pageURL}}}, nil)
 }
 
 func TestRedirects(t *testing.T) {
@@ -118,8 +118,10 @@ func TestRobotsTxt(t *testing.T) {
 				"/private/robots.html": onePage,
 			})
 			_, err := crawlPage(&Crawler{}, srv.URL+"/private/talks.html")
-			want := srv.URL + "/private/talks.html: robots.txt disallows fetching it (use --ignore-robots for pages you own)"
-			if err == nil || !strings.HasSuffix(err.Error(), want) {
+			// The library names the page and the rule; the command adds
+			// what the user can do about it.
+			want := srv.URL + "/private/talks.html: robots.txt disallows fetching it"
+			if err == nil || !strings.HasSuffix(err.Error(), want) || !errors.Is(err, ErrDisallowed) {
 				t.Errorf("error = %v, want it to end %q", err, want)
 			}
 			if n := h.count("/private/talks.html"); n != 0 {
@@ -192,7 +194,7 @@ func TestCancelEndsCrawl(t *testing.T) {
 			}()
 			var err error
 			took := mustEnd(t, 30*time.Second, func() {
-				_, err = cr.Crawl(ctx, Source{Name: "test", Pages: []SourcePage{{URL: srv.URL + "/talks.html"}}})
+				_, err = cr.Crawl(ctx, Source{Name: "test", Pages: []SourcePage{{URL: srv.URL + "/talks.html"}}}, nil)
 			})
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("error = %v, want context.Canceled", err)
@@ -220,11 +222,20 @@ func TestDelay(t *testing.T) {
 	})
 	two := Source{Name: "test", Pages: []SourcePage{{URL: srv.URL + "/a.html"}, {URL: srv.URL + "/b.html"}}}
 	cr := &Crawler{Transport: NewTransport(fastRetries), Delay: 150 * time.Millisecond, IgnoreRobots: true}
-	if _, err := cr.Crawl(context.Background(), two); err != nil {
+	if _, err := cr.Crawl(context.Background(), two, nil); err != nil {
 		t.Fatal(err)
 	}
 	if gap := times[1].Sub(times[0]); len(times) != 2 || gap < cr.Delay {
 		t.Errorf("%d requests, %s apart; want 2, at least %s apart", len(times), gap, cr.Delay)
+	}
+	// The next source of the run is on the same host: the pause holds
+	// across crawls.
+	<-started
+	if _, err := cr.Crawl(context.Background(), Source{Name: "next", Pages: two.Pages[:1]}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if gap := times[2].Sub(times[1]); len(times) != 3 || gap < cr.Delay {
+		t.Errorf("the next source's request came %s after the last one; want at least %s", gap, cr.Delay)
 	}
 
 	cr.Delay = time.Minute
@@ -236,7 +247,7 @@ func TestDelay(t *testing.T) {
 		cancel()
 	}()
 	var err error
-	took := mustEnd(t, 30*time.Second, func() { _, err = cr.Crawl(ctx, two) })
+	took := mustEnd(t, 30*time.Second, func() { _, err = cr.Crawl(ctx, two, nil) })
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}

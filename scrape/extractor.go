@@ -6,8 +6,34 @@ import (
 	"fmt"
 	"net/url"
 
-	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
+
+// Page is a parsed page, as extractors read it.
+type Page struct {
+	// Root is the document node.
+	Root *html.Node
+	// URL is the page's own address, which its records name as their
+	// source: for an archived copy, the page it is a copy of.
+	URL *url.URL
+	// Base is the address the bytes came from, against which the page's
+	// links resolve: URL itself for a live page, the copy's address for an
+	// archived one, whose rewritten links resolveLink undoes.
+	Base *url.URL
+}
+
+// ParsePage parses a UTF-8 HTML body read from base as the page at
+// pageURL. Parsing never fails on malformed markup, as in a browser; the
+// error is for a body that cannot be read.
+func ParsePage(body []byte, pageURL, base *url.URL) (*Page, error) {
+	root, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("%s: parse HTML: %w", base, err)
+	}
+	return &Page{Root: root, URL: pageURL, Base: base}, nil
+}
 
 // An Extractor reads one family of pages. It is chosen by what a page
 // contains, never by its host name, so mirrors, local copies and archived
@@ -15,12 +41,12 @@ import (
 type Extractor interface {
 	// Name identifies the extractor in progress lines and the manifest.
 	Name() string
-	// Match reports whether the document is in this extractor's markup.
-	Match(doc *goquery.Document) bool
-	// Extract reads the document, fetched from pageURL, into r. It returns
-	// an error naming the page and what was missing when the markup matched
-	// but the expected structure is not there.
-	Extract(doc *goquery.Document, pageURL *url.URL, r *Result) error
+	// Match reports whether the page is in this extractor's markup.
+	Match(p *Page) bool
+	// Extract reads the page into r. It returns an error naming the page
+	// and what was missing when the markup matched but the expected
+	// structure is not there.
+	Extract(p *Page, r *raw.Records) error
 }
 
 // Extractors lists every extractor, most specific first.
@@ -35,29 +61,32 @@ var Extractors = []Extractor{
 // the page is a site's home page that only leads to talk pages.
 var ErrNoExtractor = errors.New("no extractor recognises the page")
 
-// ExtractPage parses body, picks the extractor whose markup matches and
-// runs it. It never panics on malformed input.
-func ExtractPage(body []byte, pageURL string) (*Result, error) {
+// ExtractPage parses body as the page at pageURL and extracts it: the
+// form for a saved copy of a page. It never panics on malformed input.
+func ExtractPage(body []byte, pageURL string) (*raw.Records, error) {
 	u, err := url.Parse(pageURL)
 	if err != nil {
 		return nil, fmt.Errorf("page URL %q: %w", pageURL, err)
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	p, err := ParsePage(body, u, u)
 	if err != nil {
-		return nil, fmt.Errorf("%s: parse HTML: %w", pageURL, err)
+		return nil, err
 	}
-	return extractDocument(doc, u)
+	return Extract(p)
 }
 
-func extractDocument(doc *goquery.Document, u *url.URL) (*Result, error) {
-	site, listsTalks := readSite(doc, u)
-	r := &Result{URL: u.String(), Site: site}
+// Extract reads the page's site header and menu, picks the extractor
+// whose markup matches and runs it. The records are returned even with
+// an error, for what they say of the page (its site's name).
+func Extract(p *Page) (*raw.Records, error) {
+	site, listsTalks := readSite(p)
+	r := &raw.Records{URL: p.URL.String(), Site: site}
 	for _, x := range Extractors {
-		if !x.Match(doc) {
+		if !x.Match(p) {
 			continue
 		}
 		r.Extractor = x.Name()
-		if err := x.Extract(doc, u, r); err != nil {
+		if err := x.Extract(p, r); err != nil {
 			return r, err
 		}
 		return r, nil
@@ -68,5 +97,5 @@ func extractDocument(doc *goquery.Document, u *url.URL) (*Result, error) {
 		// papers page is never read as one, so its failure stays loud.
 		return r, nil
 	}
-	return r, fmt.Errorf("%s: %w", u, ErrNoExtractor)
+	return r, fmt.Errorf("%s: %w", p.URL, ErrNoExtractor)
 }

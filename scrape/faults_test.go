@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -173,9 +174,9 @@ func TestCrawlDecodesCharsets(t *testing.T) {
 			if got.Series != wantSeries || !cmp.Equal(got.Bio, []string{wantBio}) || p.Site.Name != "Stanford MLSys Seminar" {
 				t.Errorf("series %q, bio %q, site %q; want %q, %q", got.Series, got.Bio, p.Site.Name, wantSeries, wantBio)
 			}
-			var warnings []Warning
+			var warnings []raw.Warning
 			if tt.warning != "" {
-				warnings = []Warning{{SourceURL: p.URL, Field: "charset", Message: tt.warning}}
+				warnings = []raw.Warning{{SourceURL: p.URL, Field: "charset", Message: tt.warning}}
 			}
 			if diff := cmp.Diff(warnings, p.Warnings); diff != "" {
 				t.Errorf("warnings (-want +got):\n%s", diff)
@@ -257,7 +258,7 @@ func TestCrawlTruncatedPage(t *testing.T) {
 	if len(p.Talks) != 2 || p.Talks[0].Title != "Training Large Language Models at Scale" {
 		t.Errorf("talks %+v", p.Talks)
 	}
-	want := []Warning{{SourceURL: p.URL, Field: "page", Message: "the page ends before </html>: it may have been cut short, and its last entry with it"}}
+	want := []raw.Warning{{SourceURL: p.URL, Field: "page", Message: "the page ends before </html>: it may have been cut short, and its last entry with it"}}
 	if diff := cmp.Diff(want, p.Warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
@@ -285,13 +286,13 @@ func TestCrawlKeepsMarkupOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := sr.Pages[0].Talks[0]
-	want := Talk{
+	want := raw.Talk{
 		Kind: "talk", Event: "Stanford MLSys Seminar", Series: "Previous Talks", Date: "M 10/13/25",
 		Presenters: []string{"Beyang Liu (Sourcegraph)"},
 		Title:      "Coding Agents",
 		Abstract:   []string{"Agents write code; bold is a tag, <b>this</b> is text, and so is <script>alert(2)</script>."},
 		Bio:        []string{"Co-founder of Sourcegraph."},
-		Links:      []Link{{URL: "https://youtu.be/hR6zyA-EUPo", Label: TitleLinkLabel}},
+		Links:      []raw.Link{{URL: "https://youtu.be/hR6zyA-EUPo", Label: raw.TitleLinkLabel}},
 		SourceURL:  sr.Pages[0].URL,
 	}
 	// Presenters and abstract keep their raw spacing; normalize cleans it.

@@ -3,6 +3,8 @@ package scrape
 import (
 	"regexp"
 	"strings"
+
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
 )
 
 // Pages list things that are not talks in the same places as talks: a
@@ -25,20 +27,16 @@ var nonTalkWords = regexp.MustCompile(`(?i)\b(` + strings.Join([]string{
 	`reception`, `happy hour`, `check-in`, `settle in`, `open discussion`,
 }, "|") + `)\b`)
 
-// talkPrefix marks a label that announces a talk outright, whatever
-// else it mentions: "Invited Talk: …", "Contributed Talk 2: …", "Keynote 1: …".
-var talkPrefix = regexp.MustCompile(`(?i)^\s*(?:(?:invited|contributed|keynote|spotlight|plenary)\s+)?(?:talk|keynote)\s*\d*\s*:`)
-
 // nonTalk reports whether an entry's text says it is not a talk, and
 // why. What an entry is comes first ("Welcome, Sidhartha Sen, …",
 // "Lunch (Waterhouse Ballroom)"), so only the text before the first comma
 // outside parentheses is read, parentheticals dropped, unless nothing is
 // left of it. The speaker and affiliation that follow cannot trigger it.
 func nonTalk(text string) (reason string, ok bool) {
-	if talkPrefix.MatchString(text) {
+	if _, _, ok := grammar.TalkPrefix(text); ok {
 		return "", false
 	}
-	lead := stripParens(splitTopLevel(text, ",")[0])
+	lead := grammar.StripBracketed(grammar.SplitOutside(text, grammar.AnyOf(","))[0])
 	if strings.TrimSpace(lead) == "" {
 		lead = text
 	}
@@ -47,40 +45,4 @@ func nonTalk(text string) (reason string, ok bool) {
 		return "", false
 	}
 	return "not a talk: " + strings.ToLower(m), true
-}
-
-// splitTopLevel splits s at each separator that is outside parentheses
-// and brackets. It always returns at least one element.
-func splitTopLevel(s, seps string) []string {
-	var parts []string
-	depth, start := 0, 0
-	for i, r := range s {
-		switch {
-		case r == '(' || r == '[':
-			depth++
-		case (r == ')' || r == ']') && depth > 0:
-			depth--
-		case depth == 0 && strings.ContainsRune(seps, r):
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
-}
-
-// stripParens removes parenthesised and bracketed parts of s.
-func stripParens(s string) string {
-	var b strings.Builder
-	depth := 0
-	for _, r := range s {
-		switch {
-		case r == '(' || r == '[':
-			depth++
-		case (r == ')' || r == ']') && depth > 0:
-			depth--
-		case depth == 0:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

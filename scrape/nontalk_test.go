@@ -1,6 +1,8 @@
 package scrape
 
-import "testing"
+import (
+	"testing"
+)
 
 func TestNonTalk(t *testing.T) {
 	tests := []struct {
@@ -46,19 +48,6 @@ func TestNonTalk(t *testing.T) {
 		reason, ok := nonTalk(tt.text)
 		if reason != tt.reason || ok != (tt.reason != "") {
 			t.Errorf("nonTalk(%q) = %q, %v; want %q", tt.text, reason, ok, tt.reason)
-		}
-	}
-}
-
-func TestSplitTopLevel(t *testing.T) {
-	got := splitTopLevel("A (X, Y), B [p, q]; C", ",;")
-	want := []string{"A (X, Y)", " B [p, q]", " C"}
-	if len(got) != len(want) {
-		t.Fatalf("splitTopLevel = %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("splitTopLevel[%d] = %q, want %q", i, got[i], want[i])
 		}
 	}
 }

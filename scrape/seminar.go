@@ -7,13 +7,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
 // Seminar reads the seminar theme: <div class="talk-list"> holding one
-// <div class="talk"> per talk, in every markup era of the page (pages.md
+// <div class="talk"> per talk, in every markup era of the page (docs/pages.md
 // §1). Within a block, elements are recognised by class and shape, not by
 // position, so the eras differ only in which of them are present:
 //
@@ -35,35 +35,35 @@ func (Seminar) Name() string { return "seminar" }
 
 // Match reports whether the page has a talk list. A list without talk
 // blocks still matches, so that Extract can say what is missing.
-func (Seminar) Match(doc *goquery.Document) bool {
-	top := root(doc.Nodes)
+func (Seminar) Match(p *Page) bool {
+	top := p.Root
 	return top != nil && find(top, isTalkList) != nil
 }
 
 func isTalkList(n *html.Node) bool { return hasClass(n, "talk-list") }
 
 // Extract reads every talk block in one walk over the document.
-func (Seminar) Extract(doc *goquery.Document, pageURL *url.URL, r *Result) error {
-	top := root(doc.Nodes)
+func (Seminar) Extract(p *Page, r *raw.Records) error {
+	top := p.Root
 	if top == nil {
-		return fmt.Errorf("%s: empty document", pageURL)
+		return fmt.Errorf("%s: empty document", p.URL)
 	}
-	w := seminarWalk{page: pageURL, source: pageURL.String(), r: r}
+	w := seminarWalk{base: p.Base, source: p.URL.String(), r: r}
 	w.walk(top, false, false)
 	switch {
 	case w.lists == 0:
-		return fmt.Errorf("%s: no <div class=\"talk-list\">", pageURL)
+		return fmt.Errorf("%s: no <div class=\"talk-list\">", p.URL)
 	case w.blocks == 0:
-		return fmt.Errorf("%s: %d talk list(s) hold no <div class=\"talk\"> blocks", pageURL, w.lists)
+		return fmt.Errorf("%s: %d talk list(s) hold no <div class=\"talk\"> blocks", p.URL, w.lists)
 	}
 	return nil
 }
 
 // seminarWalk is the state of one pass over a seminar page.
 type seminarWalk struct {
-	page   *url.URL
+	base   *url.URL // links resolve against it
 	source string
-	r      *Result
+	r      *raw.Records
 	series string
 	lists  int
 	blocks int
@@ -76,7 +76,7 @@ type seminarWalk struct {
 // resolve is resolveLink for the page, remembering the last href.
 func (w *seminarWalk) resolve(href string) string {
 	if href != w.lastHref {
-		w.lastHref, w.lastLink = href, resolveLink(w.page, href)
+		w.lastHref, w.lastLink = href, resolveLink(w.base, href)
 	}
 	return w.lastLink
 }
@@ -120,7 +120,7 @@ func countBlocks(list *html.Node) int {
 
 // block reads one talk block into a Talk or a Skip.
 func (w *seminarWalk) block(b *html.Node) {
-	t := Talk{Kind: "talk", Event: w.r.Site.Name, Series: w.series, SourceURL: w.source}
+	t := raw.Talk{Kind: "talk", Event: w.r.Site.Name, Series: w.series, SourceURL: w.source}
 	var presenter string
 	titleSeen := false
 	w.blockParts(b, &t, &presenter, &titleSeen)
@@ -129,7 +129,7 @@ func (w *seminarWalk) block(b *html.Node) {
 	}
 	if t.Title == "" && len(t.Links) == 0 && len(t.Abstract) == 0 && len(t.Bio) == 0 {
 		if reason, skip := placeholder(presenter, t.Date); skip {
-			w.r.Skipped = append(w.r.Skipped, Skip{SourceURL: w.source, Text: lineOf(b), Reason: reason})
+			w.r.Skipped = append(w.r.Skipped, raw.Skip{SourceURL: w.source, Text: lineOf(b), Reason: reason})
 			return
 		}
 	}
@@ -137,7 +137,7 @@ func (w *seminarWalk) block(b *html.Node) {
 }
 
 // blockParts reads the parts of a talk block, looking through wrappers.
-func (w *seminarWalk) blockParts(n *html.Node, t *Talk, presenter *string, titleSeen *bool) {
+func (w *seminarWalk) blockParts(n *html.Node, t *raw.Talk, presenter *string, titleSeen *bool) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || isSilent(c) {
 			continue
@@ -189,7 +189,7 @@ func placeholder(presenter, date string) (reason string, ok bool) {
 // title reads the title element: a.talk-title-link (whose href is the
 // video) when present, else the element's own text. A bare anchor as the
 // title element is a title link without the class.
-func (w *seminarWalk) title(n *html.Node, t *Talk) {
+func (w *seminarWalk) title(n *html.Node, t *raw.Talk) {
 	a := n
 	if !isTag(n, atom.A) {
 		a = find(n, func(c *html.Node) bool { return hasClass(c, "talk-title-link") })
@@ -201,7 +201,7 @@ func (w *seminarWalk) title(n *html.Node, t *Talk) {
 	t.Title = strings.TrimSpace(textOf(a))
 	if href := w.resolve(attr(a, "href")); href != "" {
 		// Room for the labelled link that usually follows.
-		t.Links = append(make([]Link, 0, 2), Link{URL: href, Label: TitleLinkLabel})
+		t.Links = append(make([]raw.Link, 0, 2), raw.Link{URL: href, Label: raw.TitleLinkLabel})
 	}
 }
 
@@ -224,7 +224,7 @@ var bioPrefix = regexp.MustCompile(`(?i)^(?:speaker\s+)?bios?\s*:\s*`)
 
 // details reads <details>: the abstract, then, after a bold "Bio:"
 // label, the bio; labelled video anchors anywhere in it become links.
-func (w *seminarWalk) details(d *html.Node, t *Talk) {
+func (w *seminarWalk) details(d *html.Node, t *raw.Talk) {
 	p := paragraphs{done: make([]string, 0, 4)}
 	bioAt := -1
 	flow(&p, d, func(n *html.Node) bool {
@@ -270,7 +270,7 @@ func (w *seminarWalk) details(d *html.Node, t *Talk) {
 
 // addLink records anchor a as a link labelled with its text, or as the
 // slides when the label says so.
-func (w *seminarWalk) addLink(t *Talk, a *html.Node) {
+func (w *seminarWalk) addLink(t *raw.Talk, a *html.Node) {
 	href := w.resolve(attr(a, "href"))
 	if href == "" {
 		return
@@ -282,7 +282,7 @@ func (w *seminarWalk) addLink(t *Talk, a *html.Node) {
 		}
 		return
 	}
-	t.Links = append(t.Links, Link{URL: href, Label: label})
+	t.Links = append(t.Links, raw.Link{URL: href, Label: label})
 }
 
 // isVideoLabel reports whether an anchor's text labels a video (or

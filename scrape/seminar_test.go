@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 const seminarURL = "https://mlsys.stanford.edu/"
@@ -16,7 +17,7 @@ func seminarDoc(body string) string {
 <div id="main" role="main" class="container">` + body + `</div></body></html>`
 }
 
-func mustExtract(t *testing.T, page, pageURL string) *Result {
+func mustExtract(t *testing.T, page, pageURL string) *raw.Records {
 	t.Helper()
 	r, err := ExtractPage([]byte(page), pageURL)
 	if err != nil {
@@ -25,13 +26,13 @@ func mustExtract(t *testing.T, page, pageURL string) *Result {
 	return r
 }
 
-// The markup of each era of pages.md §1, one talk each; every era must
+// The markup of each era of docs/pages.md §1.3, one talk each; every era must
 // read into the same fields.
 func TestSeminarEras(t *testing.T) {
 	tests := []struct {
 		name string
 		page string
-		want []Talk
+		want []raw.Talk
 	}{{
 		name: "2020: h1 categories, span title, Recording after details",
 		page: `<h1>Upcoming Talks</h1><div class="talk-list">
@@ -51,13 +52,13 @@ across a federated network.
 Blank lines are not breaks.<br><br>But two line breaks are.</details>
   <a href="https://www.youtube.com/watch?v=laCyJICLyWg">Recording</a>
 </div></div>`,
-		want: []Talk{{
+		want: []raw.Talk{{
 			Series: "Upcoming Talks", Date: "12/10/20", Presenters: []string{"Kayvon Fatahalian"},
 		}, {
 			Series: "Previous Talks", Date: "10/29/20", Presenters: []string{"Virginia Smith"},
 			Title:    "On Heterogeneity in Federated Settings",
 			Abstract: []string{"Data and devices differ\nacross a federated network.\n\nBlank lines are not breaks.", "But two line breaks are."},
-			Links:    []Link{{URL: "https://www.youtube.com/watch?v=laCyJICLyWg", Label: "Recording"}},
+			Links:    []raw.Link{{URL: "https://www.youtube.com/watch?v=laCyJICLyWg", Label: "Recording"}},
 		}},
 	}, {
 		name: "2021: title link, bio and Video Link inside details",
@@ -69,13 +70,13 @@ Blank lines are not breaks.<br><br>But two line breaks are.</details>
   <details><summary>Abstract</summary> Small models, small chips. <br><br><strong>Bio: </strong> Song Han works on efficient deep learning.<br><br>
   <strong><a href="https://www.youtube.com/watch?v=nMiCcZffup8">Video Link</a></strong></details>
 </div></div>`,
-		want: []Talk{{
+		want: []raw.Talk{{
 			Series: "Previous Talks", Date: "1/21/21 (12 pm PT)", Presenters: []string{"Song Han"},
 			Title:    "TinyML: Reducing the Carbon Footprint of Artificial Intelligence",
 			Abstract: []string{"Small models, small chips."},
 			Bio:      []string{"Song Han works on efficient deep learning."},
-			Links: []Link{
-				{URL: "https://www.youtube.com/watch?v=nMiCcZffup8", Label: TitleLinkLabel},
+			Links: []raw.Link{
+				{URL: "https://www.youtube.com/watch?v=nMiCcZffup8", Label: raw.TitleLinkLabel},
 				{URL: "https://www.youtube.com/watch?v=nMiCcZffup8", Label: "Video Link"},
 			},
 		}},
@@ -91,12 +92,12 @@ Blank lines are not breaks.<br><br>But two line breaks are.</details>
 
   <br><br><strong>Bios:</strong> Two researchers.</details>
 </div></div>`,
-		want: []Talk{{
+		want: []raw.Talk{{
 			Series: "Previous Talks", Date: "03/03/22", Presenters: []string{"Dennis Shasha, Mustafa Anil Kocak"},
 			Title:    "SafePredict and Friends",
 			Abstract: []string{"Runs at ultra-low power (<1mW) & more."},
 			Bio:      []string{"Two researchers."},
-			Links:    []Link{{URL: "https://www.youtube.com/watch?v=W2q-8MiW8no", Label: TitleLinkLabel}},
+			Links:    []raw.Link{{URL: "https://www.youtube.com/watch?v=W2q-8MiW8no", Label: raw.TitleLinkLabel}},
 		}},
 	}, {
 		name: "2023: h2 series, h3 Schedule is not a series, prose between lists",
@@ -121,13 +122,13 @@ Blank lines are not breaks.<br><br>But two line breaks are.</details>
 </div></div>
 <h2 id="about-the-mlsys-seminar">About the MLSys Seminar</h2><p>No talks here.</p>
 <iframe src="https://www.youtube.com/embed/OEiNnfdxBRE"></iframe>`,
-		want: []Talk{{
+		want: []raw.Talk{{
 			Series: "Foundation Models Limited Series", Date: "W 1/11/23", Presenters: []string{"Tri Dao (Stanford, Adept AI)"},
 			Title:    "FlashAttention",
 			Abstract: []string{"Attention, IO-aware."},
 			Bio:      []string{"Tri Dao works on attention."},
-			Links: []Link{
-				{URL: "https://youtu.be/gMOAud7hZg4", Label: TitleLinkLabel},
+			Links: []raw.Link{
+				{URL: "https://youtu.be/gMOAud7hZg4", Label: raw.TitleLinkLabel},
 				{URL: "https://youtu.be/gMOAud7hZg4", Label: "Livestream Link"},
 			},
 		}},
@@ -220,13 +221,13 @@ func TestSeminarWrappersAndLinks(t *testing.T) {
 		t.Fatalf("got %d talks, want 1", len(r.Talks))
 	}
 	got := r.Talks[0]
-	want := Talk{
+	want := raw.Talk{
 		Kind: "talk", Event: "Stanford MLSys Seminar", Series: "Series", Date: "M 10/20/25",
 		Presenters: []string{"Tim Shi (OpenAI)"}, Title: "Early Days",
 		Abstract: []string{"About early days.", "Second paragraph with a paper."},
 		Bio:      []string{"Tim Shi co-founded Cresta."},
-		Links: []Link{
-			{URL: "https://mlsys.stanford.edu/videos/early-days", Label: TitleLinkLabel},
+		Links: []raw.Link{
+			{URL: "https://mlsys.stanford.edu/videos/early-days", Label: raw.TitleLinkLabel},
 			{URL: "https://youtu.be/N62FTn0sAO0", Label: "Livestream Link"},
 		},
 		SlidesURL: "https://mlsys.stanford.edu/slides.pdf",
@@ -244,7 +245,7 @@ func TestSeminarMatch(t *testing.T) {
 		seminarDoc(`<div class="talk">A talk outside any list</div>`):             false,
 		`<html><body><section id="main-content"><p>x</p></section></body></html>`: false,
 	} {
-		if got := (Seminar{}).Match(mustDoc(t, page)); got != want {
+		if got := (Seminar{}).Match(mustPage(t, page, seminarURL)); got != want {
 			t.Errorf("Match(%.80q) = %v, want %v", page, got, want)
 		}
 	}

@@ -6,36 +6,32 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// ReadSite reads what a page's header and menu say about its site: the
+// readSite reads what a page's header and menu say about its site: the
 // event name, the header date, and the menu links a crawl should follow.
 //
 // The name is, in order of preference: the seminar theme's
 // <h1 class="site-name">; a workshop theme's <header>, whose <h2> lines
 // (name, venue, date) are composed into "X Workshop at VENUE YEAR"; the
 // header's <h1>; the page's first <h1>; its <title>.
-func ReadSite(doc *goquery.Document, u *url.URL) Site {
-	s, _ := readSite(doc, u)
-	return s
-}
-
-// readSite is ReadSite, and also says whether the page at u is itself one
-// its site's menu would follow: one that lists talks, papers or a schedule.
-func readSite(doc *goquery.Document, u *url.URL) (s Site, listsTalks bool) {
+//
+// It also says whether the page is itself one its site's menu would
+// follow: one that lists talks, papers or a schedule.
+func readSite(p *Page) (s raw.Site, listsTalks bool) {
 	var sv siteVisitor
-	if top := root(doc.Nodes); top != nil {
-		sv.walk(top, false)
+	if p.Root != nil {
+		sv.walk(p.Root, false)
 	}
 	s.Name, s.Date = sv.name()
-	s.Links, listsTalks = menuLinks(u, sv.menu)
+	s.Links, listsTalks = menuLinks(p, sv.menu)
 	return s, listsTalks
 }
 
-// siteVisitor gathers, in one walk, the elements ReadSite reads.
+// siteVisitor gathers, in one walk, the elements readSite reads.
 type siteVisitor struct {
 	siteName *html.Node // first element of class site-name
 	header   *html.Node // first <header> holding a heading
@@ -73,7 +69,7 @@ func (sv *siteVisitor) walk(n *html.Node, inMenu bool) {
 }
 
 // holdsNoSite reports whether n is running text or a talk's details,
-// where no site name, header or menu is found: ReadSite runs on every
+// where no site name, header or menu is found: readSite runs on every
 // page and need not read every word of a long one.
 func holdsNoSite(n *html.Node) bool {
 	switch n.DataAtom {
@@ -201,22 +197,21 @@ var (
 	skipWords = regexp.MustCompile(`(?i)call for|cfp|submi|registr|travel|venue|organi[sz]|committee|contact`)
 )
 
-// menuLinks returns the menu links of the page at u worth following:
-// pages of the same site folder whose label or file name says they list
-// talks, papers or a schedule. Menus on archived copies point into the
-// archive; they are compared as the originals they stand for. self says
-// whether the page at u is such a page too, by its file name or the label
-// of its own menu entry.
-func menuLinks(u *url.URL, anchors []*html.Node) (links []string, self bool) {
-	if u == nil {
+// menuLinks returns the menu links of p worth following: pages of the
+// same site folder whose label or file name says they list talks, papers
+// or a schedule. Menus on archived copies point into the archive; they
+// are compared as the originals they stand for. self says whether p is
+// such a page too, by its file name or the label of its own menu entry.
+func menuLinks(p *Page, anchors []*html.Node) (links []string, self bool) {
+	if p.URL == nil {
 		return nil, false
 	}
-	page := unarchive(u)
+	page := unarchive(p.URL) // a snapshot's address given as the page's own
 	dir := path.Dir(pagePath(page))
 	self = worthFollowing("", path.Base(pagePath(page)))
 	seen := map[string]bool{}
 	for _, a := range anchors {
-		abs := resolveLink(u, attr(a, "href"))
+		abs := resolveLink(p.Base, attr(a, "href"))
 		if abs == "" {
 			continue
 		}

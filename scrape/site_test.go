@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 func TestWorkshopName(t *testing.T) {
@@ -51,12 +52,12 @@ const workshopHeader = `<header><h1>AISys</h1><h2>Workshop on AI Systems</h2>
 func TestReadSite(t *testing.T) {
 	tests := []struct {
 		name, page, url string
-		want            Site
+		want            raw.Site
 	}{{
 		name: "workshop page",
 		page: `<html><head><title>AISys by LearningSys</title></head><body>` + workshopHeader + `<section id="main-content"></section></body></html>`,
 		url:  "http://learningsys.org/sosp17/schedule.html",
-		want: Site{Name: "AI Systems Workshop at SOSP 2017", Date: "October 28, 2017", Links: []string{
+		want: raw.Site{Name: "AI Systems Workshop at SOSP 2017", Date: "October 28, 2017", Links: []string{
 			"http://learningsys.org/sosp17/talks.html",
 			"http://learningsys.org/sosp17/acceptedposters.html",
 		}},
@@ -66,7 +67,7 @@ func TestReadSite(t *testing.T) {
 <div class='mymenu'><span class='menu-link'><a href="/web/20191101000000/http://learningsys.org/sosp19/talks.html">Keynote Speakers</a></span>
 <span class='menu-link'><a href="https://web.archive.org/web/20191101000000/http://learningsys.org/sosp19/acceptedpapers.html">Accepted Papers</a></span></div></body></html>`,
 		url: "https://web.archive.org/web/20191101000000/http://learningsys.org/sosp19/",
-		want: Site{Name: "AI Systems Workshop at SOSP 2019", Date: "October 27, 2019", Links: []string{
+		want: raw.Site{Name: "AI Systems Workshop at SOSP 2019", Date: "October 27, 2019", Links: []string{
 			"http://learningsys.org/sosp19/talks.html",
 			"http://learningsys.org/sosp19/acceptedpapers.html",
 		}},
@@ -76,24 +77,24 @@ func TestReadSite(t *testing.T) {
 <nav class="site-nav"><a href="/">Home</a> | <a href="https://www.youtube.com/channel/UCzz6ructab1U44QPI3HpZEQ">YouTube</a></nav>
 <h1>Upcoming Talks</h1></body></html>`,
 		url:  "https://mlsys.stanford.edu/",
-		want: Site{Name: "Stanford MLSys Seminar Series"},
+		want: raw.Site{Name: "Stanford MLSys Seminar Series"},
 	}, {
 		name: "header with only a title",
 		page: `<html><head><title>Talks</title></head><body><header><h1>Systems Reading Group</h1></header></body></html>`,
 		url:  "https://example.org/",
-		want: Site{Name: "Systems Reading Group"},
+		want: raw.Site{Name: "Systems Reading Group"},
 	}, {
 		name: "title only",
 		page: `<html><head><title> Some
 Page </title></head><body><p>x</p></body></html>`,
 		url:  "https://example.org/",
-		want: Site{Name: "Some Page"},
+		want: raw.Site{Name: "Some Page"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ReadSite(mustDoc(t, tt.page), mustParseURL(tt.url))
+			got, _ := readSite(mustPage(t, tt.page, tt.url))
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("ReadSite (-want +got):\n%s", diff)
+				t.Errorf("readSite (-want +got):\n%s", diff)
 			}
 		})
 	}

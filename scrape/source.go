@@ -1,6 +1,7 @@
 package scrape
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -67,12 +68,16 @@ func SourceNames() []string {
 	return names
 }
 
+// ErrNotPageURL is wrapped by the error of a page URL that is not an
+// absolute http or https URL.
+var ErrNotPageURL = errors.New("want an absolute http or https URL")
+
 // URLSource makes a source of one page given by the user. Its name is the
 // page's host and path, so the manifest says which page it was.
 func URLSource(rawURL string) (Source, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Source{}, fmt.Errorf("--url %q: want an absolute http or https URL", rawURL)
+		return Source{}, fmt.Errorf("page URL %q: %w", rawURL, ErrNotPageURL)
 	}
 	return Source{Name: u.Host + u.Path, Pages: []SourcePage{{URL: u.String()}}}, nil
 }

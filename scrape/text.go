@@ -302,15 +302,7 @@ func find(n *html.Node, ok func(*html.Node) bool) *html.Node {
 	return nil
 }
 
-// root returns the document node of doc, nil for an empty selection.
-func root(nodes []*html.Node) *html.Node {
-	if len(nodes) == 0 {
-		return nil
-	}
-	return nodes[0]
-}
-
-// The workshop theme (pages.md §2) puts a page's content in
+// The workshop theme (docs/pages.md §2.1) puts a page's content in
 // <section id="main-content">, after a <header> and a menu
 // <div class="mymenu">. The three workshop extractors read the content's
 // blocks (<p>, headings, <hr>, lists) in order.

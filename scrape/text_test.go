@@ -1,27 +1,28 @@
 package scrape
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
-func mustDoc(t testing.TB, page string) *goquery.Document {
+// mustPage parses page as the page at pageURL.
+func mustPage(t testing.TB, page, pageURL string) *Page {
 	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	u := mustParseURL(pageURL)
+	p, err := ParsePage([]byte(page), u, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return doc
+	return p
 }
 
 // body returns the <body> of page, parsed.
 func body(t testing.TB, page string) *html.Node {
 	t.Helper()
-	return mustDoc(t, page).Find("body").Nodes[0]
+	return find(mustPage(t, page, "https://example.org/").Root, func(n *html.Node) bool { return isTag(n, atom.Body) })
 }
 
 func TestFlowParagraphs(t *testing.T) {

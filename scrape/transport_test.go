@@ -174,7 +174,7 @@ func TestRetryGivesUp(t *testing.T) {
 			})
 			pageURL := srv.URL + "/talks.html"
 			cr := &Crawler{Transport: NewTransport(fastRetries), IgnoreRobots: true}
-			_, err := cr.Crawl(context.Background(), Source{Name: "seminar", Pages: []SourcePage{{URL: pageURL}}})
+			_, err := cr.Crawl(context.Background(), Source{Name: "seminar", Pages: []SourcePage{{URL: pageURL}}}, nil)
 			want := "source seminar: fetch " + pageURL + strings.ReplaceAll(tt.want, "URL", pageURL)
 			if err == nil || !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("error = %v, want it to start %s", err, want)
@@ -326,7 +326,7 @@ func TestRetryWithinTimeout(t *testing.T) {
 	cr := &Crawler{Transport: NewTransport(Limits{RetryMaxWait: time.Minute}), Timeout: 300 * time.Millisecond, IgnoreRobots: true}
 	var err error
 	took := mustEnd(t, 30*time.Second, func() {
-		_, err = cr.Crawl(context.Background(), Source{Name: "busy", Pages: []SourcePage{{URL: srv.URL + "/"}}})
+		_, err = cr.Crawl(context.Background(), Source{Name: "busy", Pages: []SourcePage{{URL: srv.URL + "/"}}}, nil)
 	})
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no complete response within the request timeout") {
 		t.Errorf("error = %v, want the request timeout", err)
@@ -363,7 +363,7 @@ func TestTrickleCutAtTimeout(t *testing.T) {
 	cr := &Crawler{Transport: NewTransport(fastRetries), Timeout: 500 * time.Millisecond, IgnoreRobots: true}
 	var err error
 	took := mustEnd(t, 30*time.Second, func() {
-		_, err = cr.Crawl(context.Background(), Source{Name: "trickle", Pages: []SourcePage{{URL: srv.URL + "/"}}})
+		_, err = cr.Crawl(context.Background(), Source{Name: "trickle", Pages: []SourcePage{{URL: srv.URL + "/"}}}, nil)
 	})
 	want := "fetch " + srv.URL + "/: no complete response within the request timeout: "
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), want) {
@@ -446,7 +446,7 @@ func TestBodyLimit(t *testing.T) {
 			})
 			cr := &Crawler{Transport: NewTransport(Limits{MaxBodyBytes: limit, Retries: -1}), IgnoreRobots: true}
 			mem := measureMemory()
-			_, err := cr.Crawl(context.Background(), Source{Name: "big", Pages: []SourcePage{{URL: srv.URL + "/"}}})
+			_, err := cr.Crawl(context.Background(), Source{Name: "big", Pages: []SourcePage{{URL: srv.URL + "/"}}}, nil)
 			alloc, report := mem.allocated()
 			if !errors.Is(err, ErrBodyTooLarge) || !strings.Contains(err.Error(), srv.URL) {
 				t.Errorf("error = %v, want ErrBodyTooLarge naming the page", err)
@@ -491,7 +491,7 @@ func TestGzipBomb(t *testing.T) {
 			// The default limit, 20 MB.
 			cr := &Crawler{Transport: NewTransport(Limits{Retries: -1}), IgnoreRobots: true}
 			mem := measureMemory()
-			_, err := cr.Crawl(context.Background(), Source{Name: "bomb", Pages: []SourcePage{{URL: srv.URL + "/"}}})
+			_, err := cr.Crawl(context.Background(), Source{Name: "bomb", Pages: []SourcePage{{URL: srv.URL + "/"}}}, nil)
 			alloc, report := mem.allocated()
 			switch {
 			case err == nil:

@@ -3,9 +3,6 @@ package scrape
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 )
 
@@ -13,61 +10,32 @@ import (
 // it (ETag, Last-Modified) and a hash of its bytes for servers that say
 // nothing.
 type Validator struct {
-	ETag         string `json:"etag,omitempty"`
-	LastModified string `json:"last_modified,omitempty"`
-	SHA256       string `json:"sha256"`
+	ETag         string
+	LastModified string
+	SHA256       string
 }
 
-// Validators remembers the version of every page read by earlier runs, so
-// that requests can be conditional and an unchanged page costs a 304. It
-// is read before a run and written after a successful one; it holds no
-// timestamps of its own, so an unchanged site leaves its file unchanged.
+// Validators holds the version of every page read by earlier runs, so
+// that requests can be conditional and an unchanged page costs a 304.
+// The dataset store keeps them between runs.
 type Validators struct {
-	Pages map[string]Validator `json:"pages"`
+	Pages map[string]Validator
 }
 
-// ReadValidators decodes a cache written by WriteTo. An empty reader is an
-// empty cache.
-func ReadValidators(r io.Reader) (*Validators, error) {
-	v := &Validators{Pages: map[string]Validator{}}
-	if err := json.NewDecoder(r).Decode(v); err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read page validators: %w", err)
+// conditions are the headers that make a request for the page conditional
+// on the version v; nil when v says nothing a server could compare.
+func (v Validator) conditions() http.Header {
+	if v.ETag == "" && v.LastModified == "" {
+		return nil
 	}
-	if v.Pages == nil {
-		v.Pages = map[string]Validator{}
+	h := http.Header{}
+	if v.ETag != "" {
+		h.Set("If-None-Match", v.ETag)
 	}
-	return v, nil
-}
-
-// WriteTo writes the cache as indented JSON with sorted keys.
-func (v *Validators) WriteTo(w io.Writer) (int64, error) {
-	b, err := json.MarshalIndent(v, "", "  ") // map keys come out sorted
-	if err != nil {
-		return 0, err
+	if v.LastModified != "" {
+		h.Set("If-Modified-Since", v.LastModified)
 	}
-	n, err := w.Write(append(b, '\n'))
-	return int64(n), err
-}
-
-// Apply makes req conditional on the version last read.
-func (v *Validators) Apply(pageURL string, h *http.Header) {
-	old, ok := v.Pages[pageURL]
-	if !ok {
-		return
-	}
-	if old.ETag != "" {
-		h.Set("If-None-Match", old.ETag)
-	}
-	if old.LastModified != "" {
-		h.Set("If-Modified-Since", old.LastModified)
-	}
-}
-
-// Record keeps the version a successful run read.
-func (v *Validators) Record(r *Result) {
-	if r.Validator.SHA256 != "" {
-		v.Pages[r.URL] = r.Validator
-	}
+	return h
 }
 
 func validatorOf(h http.Header, body []byte) Validator {

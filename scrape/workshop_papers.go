@@ -5,13 +5,13 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
 // WorkshopPapers reads a workshop's accepted papers or posters page
-// (pages.md §2): one entry per paper, a bold title (linked to the PDF when
+// (docs/pages.md §2.4): one entry per paper, a bold title (linked to the PDF when
 // there is one) followed by its authors, on the same line or in a list:
 //
 //	<p><a href=PDF><strong>TITLE</strong></a>: Author (Affiliation); …</p>
@@ -23,8 +23,8 @@ func (WorkshopPapers) Name() string { return "workshop-papers" }
 
 // Match reports whether the page is in the workshop theme and lists at
 // least one bold title followed by authors.
-func (WorkshopPapers) Match(doc *goquery.Document) bool {
-	content := workshopContent(root(doc.Nodes))
+func (WorkshopPapers) Match(page *Page) bool {
+	content := workshopContent(page.Root)
 	if content == nil {
 		return false
 	}
@@ -38,26 +38,26 @@ func (WorkshopPapers) Match(doc *goquery.Document) bool {
 }
 
 // Extract reads every paper entry of the page.
-func (WorkshopPapers) Extract(doc *goquery.Document, pageURL *url.URL, r *Result) error {
-	content := workshopContent(root(doc.Nodes))
+func (WorkshopPapers) Extract(page *Page, r *raw.Records) error {
+	content := workshopContent(page.Root)
 	if content == nil {
-		return fmt.Errorf("%s: no workshop content (section#main-content)", pageURL)
+		return fmt.Errorf("%s: no workshop content (section#main-content)", page.URL)
 	}
 	blocks := contentBlocks(content)
 	for i := range blocks {
-		p, ok := readPaper(blocks, i, pageURL)
+		p, ok := readPaper(blocks, i, page.Base)
 		if !ok {
 			continue
 		}
-		p.SourceURL = pageURL.String()
+		p.SourceURL = page.URL.String()
 		if p.Authors == "" {
-			r.Warnings = append(r.Warnings, Warning{SourceURL: p.SourceURL, Field: "authors",
+			r.Warnings = append(r.Warnings, raw.Warning{SourceURL: p.SourceURL, Field: "authors",
 				Message: fmt.Sprintf("paper %q lists no authors", p.Title)})
 		}
 		r.Papers = append(r.Papers, p)
 	}
 	if len(r.Papers) == 0 {
-		return fmt.Errorf("%s: no paper entries (<p><strong>TITLE</strong>: authors</p>) found", pageURL)
+		return fmt.Errorf("%s: no paper entries (<p><strong>TITLE</strong>: authors</p>) found", page.URL)
 	}
 	return nil
 }
@@ -66,14 +66,14 @@ func (WorkshopPapers) Extract(doc *goquery.Document, pageURL *url.URL, r *Result
 // a bold title, possibly inside the PDF link, or with a link holding the
 // bold title. The authors follow the title in the paragraph or fill the
 // list right after it.
-func readPaper(blocks []*html.Node, i int, base *url.URL) (Paper, bool) {
+func readPaper(blocks []*html.Node, i int, base *url.URL) (raw.Paper, bool) {
 	p := blocks[i]
 	if !isTag(p, atom.P) {
-		return Paper{}, false
+		return raw.Paper{}, false
 	}
 	lead := firstElement(p)
 	if lead == nil {
-		return Paper{}, false
+		return raw.Paper{}, false
 	}
 	var link, bold *html.Node
 	switch {
@@ -89,13 +89,13 @@ func readPaper(blocks []*html.Node, i int, base *url.URL) (Paper, bool) {
 		}
 	}
 	if bold == nil {
-		return Paper{}, false
+		return raw.Paper{}, false
 	}
 	title := strings.TrimSpace(textOf(bold))
 	if title == "" || strings.HasSuffix(title, ":") {
-		return Paper{}, false // a label, not a title
+		return raw.Paper{}, false // a label, not a title
 	}
-	paper := Paper{Title: title}
+	paper := raw.Paper{Title: title}
 	if link != nil && base != nil {
 		paper.URL = resolveLink(base, attr(link, "href"))
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 func TestWorkshopPapers(t *testing.T) {
@@ -22,7 +23,7 @@ func TestWorkshopPapers(t *testing.T) {
 	if r.Extractor != "workshop-papers" {
 		t.Fatalf("extractor %q, want workshop-papers", r.Extractor)
 	}
-	want := []Paper{{
+	want := []raw.Paper{{
 		Title:   "OverSeer: Efficient DNN Execution on Heterogeneous Devices",
 		Authors: "Rohan Mukherjee (Rice University); Zhi Chen (AWS)",
 		URL:     "http://learningsys.org/sosp19/assets/papers/7_CameraReadySubmission_AI_system_camera_ready_v1.pdf",
@@ -48,11 +49,11 @@ func TestWorkshopPapers(t *testing.T) {
 }
 
 func TestWorkshopPapersNone(t *testing.T) {
-	doc := mustDoc(t, workshopDoc(`<h1>Accepted Papers</h1><p>To be announced.</p>`))
+	doc := mustPage(t, workshopDoc(`<h1>Accepted Papers</h1><p>To be announced.</p>`), "http://x.org/papers.html")
 	if (WorkshopPapers{}).Match(doc) {
 		t.Error("Match on a page without entries")
 	}
-	err := WorkshopPapers{}.Extract(doc, mustParseURL("http://x.org/papers.html"), &Result{})
+	err := WorkshopPapers{}.Extract(doc, &raw.Records{})
 	if err == nil || !strings.Contains(err.Error(), "http://x.org/papers.html") {
 		t.Errorf("Extract error %v, want one naming the page", err)
 	}

@@ -7,7 +7,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -29,8 +30,8 @@ func (WorkshopSchedule) Name() string { return "workshop-schedule" }
 
 // Match reports whether the page is in the workshop theme and is a
 // schedule: a "Schedule" heading, or lines that open with time ranges.
-func (WorkshopSchedule) Match(doc *goquery.Document) bool {
-	content := workshopContent(root(doc.Nodes))
+func (WorkshopSchedule) Match(p *Page) bool {
+	content := workshopContent(p.Root)
 	if content == nil {
 		return false
 	}
@@ -39,7 +40,7 @@ func (WorkshopSchedule) Match(doc *goquery.Document) bool {
 		if l.heading && scheduleHeading.MatchString(l.text) {
 			return true
 		}
-		if !l.heading && timeRange.MatchString(l.text) {
+		if _, _, ok := grammar.LeadingTimeRange(l.text); !l.heading && ok {
 			timed++
 		}
 	}
@@ -50,39 +51,37 @@ func (WorkshopSchedule) Match(doc *goquery.Document) bool {
 // "Tentative Schedule", "Program" (not "Program Committee").
 var scheduleHeading = regexp.MustCompile(`(?i)\b(?:schedule|agenda)\b|^(?:workshop\s+)?program(?:me)?$`)
 
-// timeRange matches the time range a slot opens with: "8:00 - 8:30",
-// "9.45 - 10:10", "7:30-8.45:", "2:00 pm – 2:30 pm".
-var timeRange = regexp.MustCompile(`^\s*(\d{1,2}[:.]\d{2}(?:\s*[aApP]\.?[mM]\.?)?\s*(?:[-–—]|to)\s*\d{1,2}[:.]\d{2}(?:\s*[aApP]\.?[mM]\.?)?)\s*:?`)
-
 // Extract reads every slot of the schedule.
-func (WorkshopSchedule) Extract(doc *goquery.Document, pageURL *url.URL, r *Result) error {
-	content := workshopContent(root(doc.Nodes))
+func (WorkshopSchedule) Extract(p *Page, r *raw.Records) error {
+	content := workshopContent(p.Root)
 	if content == nil {
-		return fmt.Errorf("%s: no workshop content (section#main-content)", pageURL)
+		return fmt.Errorf("%s: no workshop content (section#main-content)", p.URL)
 	}
-	source := pageURL.String()
-	for _, l := range scheduleLines(content, pageURL) {
-		m := timeRange.FindStringSubmatchIndex(l.text)
-		if l.heading || m == nil {
+	source := p.URL.String()
+	for _, l := range scheduleLines(content, p.Base) {
+		// The time range a slot opens with: "8:00 - 8:30", "9.45 - 10:10",
+		// "7:30-8.45:", "2:00 pm – 2:30 pm".
+		when, label, ok := grammar.LeadingTimeRange(l.text)
+		if l.heading || !ok {
 			continue
 		}
-		slot := Slot{
+		slot := raw.Slot{
 			Session:   l.session,
-			Time:      strings.TrimSpace(l.text[m[2]:m[3]]),
-			Label:     cleanLabel(l.text[m[1]:]),
+			Time:      when,
+			Label:     cleanLabel(label),
 			Title:     oneLine(l.title),
 			SlidesURL: l.slides,
 			TalksURL:  l.talks,
 			SourceURL: source,
 		}
 		if reason, skip := nonTalk(slot.Label); skip {
-			r.Skipped = append(r.Skipped, Skip{SourceURL: source, Text: slot.Time + " " + slot.Label, Reason: reason})
+			r.Skipped = append(r.Skipped, raw.Skip{SourceURL: source, Text: slot.Time + " " + slot.Label, Reason: reason})
 			continue
 		}
 		r.Slots = append(r.Slots, splitSpotlights(slot)...)
 	}
 	if len(r.Slots) == 0 && len(r.Skipped) == 0 {
-		return fmt.Errorf("%s: no schedule lines opening with a time range (\"9:00 - 9:30 …\")", pageURL)
+		return fmt.Errorf("%s: no schedule lines opening with a time range (\"9:00 - 9:30 …\")", p.URL)
 	}
 	return nil
 }
@@ -104,24 +103,24 @@ var spotlight = regexp.MustCompile(`^(?:and\s+)?([^()]+?)\s*\(([^()]+)\)$`)
 // splitSpotlights turns a slot "PREFIX: NAME (THING), NAME (THING), …"
 // into one slot per item, each labelled "PREFIX: NAME (THING)". Any other
 // slot is returned as is.
-func splitSpotlights(s Slot) []Slot {
+func splitSpotlights(s raw.Slot) []raw.Slot {
 	prefix, rest, ok := strings.Cut(s.Label, ":")
 	if !ok || strings.ContainsAny(prefix, ",()") {
-		return []Slot{s}
+		return []raw.Slot{s}
 	}
-	items := splitTopLevel(rest, ",;")
+	items := grammar.SplitOutside(rest, grammar.AnyOf(",;"))
 	if len(items) < 2 {
-		return []Slot{s}
+		return []raw.Slot{s}
 	}
 	for i, it := range items {
 		it = strings.TrimSpace(it)
 		m := spotlight.FindStringSubmatch(it)
 		if m == nil || len(strings.Fields(m[1])) > 6 {
-			return []Slot{s}
+			return []raw.Slot{s}
 		}
 		items[i] = strings.TrimSpace(strings.TrimPrefix(it, "and "))
 	}
-	slots := make([]Slot, len(items))
+	slots := make([]raw.Slot, len(items))
 	for i, it := range items {
 		slots[i] = s
 		slots[i].Label = strings.TrimSpace(prefix) + ": " + it

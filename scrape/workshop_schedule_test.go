@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 const schedule17URL = "http://learningsys.org/sosp17/schedule.html"
@@ -32,11 +34,11 @@ func TestWorkshopSchedule(t *testing.T) {
 	if r.Extractor != "workshop-schedule" {
 		t.Fatalf("extractor %q, want workshop-schedule", r.Extractor)
 	}
-	slot := func(session, time, label string) Slot {
-		return Slot{Session: session, Time: time, Label: label, SourceURL: schedule17URL}
+	slot := func(session, time, label string) raw.Slot {
+		return raw.Slot{Session: session, Time: time, Label: label, SourceURL: schedule17URL}
 	}
 	spot := slot("AI Systems Bonanza", "10:30 - 11:30", "")
-	want := []Slot{
+	want := []raw.Slot{
 		slot("AI Systems Research in Academia", "9:15 - 9:45", "TensorFlow, Paul Barham, Principal Scientist, Google Brain"),
 		slot("AI Systems Research in Academia", "9.45 - 10:10", "Joseph Gonzalez, Assistant Professor, UC Berkeley"),
 		spot, spot, spot, spot,
@@ -82,7 +84,7 @@ func TestSplitSpotlights(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, s := range splitSpotlights(Slot{Label: tt.label, Time: "1:00 - 2:00"}) {
+		for _, s := range splitSpotlights(raw.Slot{Label: tt.label, Time: "1:00 - 2:00"}) {
 			got = append(got, s.Label)
 			if s.Time != "1:00 - 2:00" {
 				t.Errorf("split of %q lost the time", tt.label)
@@ -107,12 +109,9 @@ func TestTimeRange(t *testing.T) {
 		"Posters 9:00 - 5:00":           "",
 	}
 	for in, want := range tests {
-		got := ""
-		if m := timeRange.FindStringSubmatch(in); m != nil {
-			got = strings.TrimSpace(m[1])
-		}
-		if got != want {
-			t.Errorf("timeRange(%q) = %q, want %q", in, got, want)
+		got, _, _ := grammar.LeadingTimeRange(in)
+		if got = strings.TrimSpace(got); got != want {
+			t.Errorf("LeadingTimeRange(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -128,15 +127,15 @@ func TestWorkshopScheduleMatch(t *testing.T) {
 		{"one time line", `<h1>Overview</h1><p>Doors open 8:00 - 8:30.</p><p>9:00 - 9:30 talk</p>`, false},
 	}
 	for _, tt := range tests {
-		if got := (WorkshopSchedule{}).Match(mustDoc(t, workshopDoc(tt.content))); got != tt.want {
+		if got := (WorkshopSchedule{}).Match(mustPage(t, workshopDoc(tt.content), schedule17URL)); got != tt.want {
 			t.Errorf("%s: Match = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
 
 func TestWorkshopScheduleEmpty(t *testing.T) {
-	r := &Result{}
-	err := WorkshopSchedule{}.Extract(mustDoc(t, workshopDoc(`<h1>Schedule</h1><p>Coming soon.</p>`)), mustParseURL(schedule17URL), r)
+	r := &raw.Records{}
+	err := WorkshopSchedule{}.Extract(mustPage(t, workshopDoc(`<h1>Schedule</h1><p>Coming soon.</p>`), schedule17URL), r)
 	if err == nil || !strings.Contains(err.Error(), schedule17URL) {
 		t.Errorf("Extract error %v, want one naming the page", err)
 	}

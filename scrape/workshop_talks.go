@@ -2,18 +2,18 @@ package scrape
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// WorkshopTalks reads a workshop's speakers page (pages.md §2,
+// WorkshopTalks reads a workshop's speakers page (docs/pages.md §2.2,
 // talks.html) in either of its two shapes:
 //
 //	<p><strong>NAME</strong> (ROLE, AFFILIATION)</p>      one block per
@@ -31,8 +31,8 @@ func (WorkshopTalks) Name() string { return "workshop-talks" }
 
 // Match reports whether the page is in the workshop theme and holds
 // speaker blocks or talk headings.
-func (WorkshopTalks) Match(doc *goquery.Document) bool {
-	content := workshopContent(root(doc.Nodes))
+func (WorkshopTalks) Match(page *Page) bool {
+	content := workshopContent(page.Root)
 	if content == nil {
 		return false
 	}
@@ -57,12 +57,12 @@ func (WorkshopTalks) Match(doc *goquery.Document) bool {
 }
 
 // Extract reads every speaker block and talk heading of the page.
-func (WorkshopTalks) Extract(doc *goquery.Document, pageURL *url.URL, r *Result) error {
-	content := workshopContent(root(doc.Nodes))
+func (WorkshopTalks) Extract(page *Page, r *raw.Records) error {
+	content := workshopContent(page.Root)
 	if content == nil {
-		return fmt.Errorf("%s: no workshop content (section#main-content)", pageURL)
+		return fmt.Errorf("%s: no workshop content (section#main-content)", page.URL)
 	}
-	p := talksPage{r: r, source: pageURL.String()}
+	p := talksPage{r: r, source: page.URL.String()}
 	blocks := contentBlocks(content)
 	for i, b := range blocks {
 		var next *html.Node
@@ -73,18 +73,18 @@ func (WorkshopTalks) Extract(doc *goquery.Document, pageURL *url.URL, r *Result)
 	}
 	p.finish()
 	if len(r.Talks) == 0 {
-		return fmt.Errorf("%s: no speaker blocks (<p><strong>NAME</strong>) or talk headings (<h2>TITLE, SPEAKER</h2>) found", pageURL)
+		return fmt.Errorf("%s: no speaker blocks (<p><strong>NAME</strong>) or talk headings (<h2>TITLE, SPEAKER</h2>) found", page.URL)
 	}
 	return nil
 }
 
 // talksPage is the state of one pass over a speakers page.
 type talksPage struct {
-	r      *Result
+	r      *raw.Records
 	source string
 	series string
 
-	cur       *Talk
+	cur       *raw.Talk
 	fromHead  bool       // cur was opened by a heading
 	namesOnly bool       // cur has only its name lines so far
 	units     []talkUnit // heading talks: paragraphs, assigned at finish
@@ -141,7 +141,7 @@ func (p *talksPage) block(b, next *html.Node) {
 var nameLine = regexp.MustCompile(`^[^():]{2,80}\([^()]*\)$`)
 
 func (p *talksPage) open() {
-	p.cur = &Talk{Kind: "talk", Event: p.r.Site.Name, Series: p.series, Date: p.r.Site.Date, SourceURL: p.source}
+	p.cur = &raw.Talk{Kind: "talk", Event: p.r.Site.Name, Series: p.series, Date: p.r.Site.Date, SourceURL: p.source}
 	p.namesOnly, p.fromHead, p.units = true, false, nil
 	p.mode = &p.cur.Abstract
 }
@@ -156,7 +156,7 @@ func (p *talksPage) openHeading(text string) {
 		// Which part is the title cannot be told: keep the heading as the
 		// title and leave the speaker empty.
 		p.cur.Title = strings.TrimSuffix(text, ",")
-		p.r.Warnings = append(p.r.Warnings, Warning{SourceURL: p.source, Field: "presenters",
+		p.r.Warnings = append(p.r.Warnings, raw.Warning{SourceURL: p.source, Field: "presenters",
 			Message: fmt.Sprintf("talk heading %q names no speaker after a comma", text)})
 		return
 	}
@@ -169,7 +169,7 @@ func (p *talksPage) openHeading(text string) {
 // speaker's parenthetical ("TITLE, Jane Doe (Staff Engineer, Acme)").
 // speaker is "" when no such comma is followed by text.
 func splitHeadingTalk(text string) (title, speaker string) {
-	parts := splitTopLevel(text, ",")
+	parts := grammar.SplitOutside(text, grammar.AnyOf(","))
 	if len(parts) < 2 {
 		return text, ""
 	}
@@ -180,14 +180,14 @@ func splitHeadingTalk(text string) (title, speaker string) {
 // cutTalkPrefix strips the "Keynote 1:", "Invited Talk:" or "Contributed
 // Talk 2:" a title may open with, noting a contributed talk's kind.
 func (p *talksPage) cutTalkPrefix(title string) string {
-	m := talkPrefix.FindString(title)
-	if m == "" {
+	prefix, rest, ok := grammar.TalkPrefix(title)
+	if !ok {
 		return title
 	}
-	if strings.Contains(strings.ToLower(m), "contributed") {
+	if prefix == grammar.Contributed {
 		p.cur.Kind = "contributed_talk"
 	}
-	return strings.TrimSpace(title[len(m):])
+	return strings.TrimSpace(rest)
 }
 
 // addLabelled files a speaker block's paragraph by its label; unlabeled
@@ -274,7 +274,7 @@ func opensWithName(paras []string, speaker string) bool {
 	for _, h := range []string{"Dr. ", "Dr ", "Prof. ", "Professor "} {
 		text = strings.TrimPrefix(text, h)
 	}
-	words := strings.Fields(stripParens(speaker))
+	words := strings.Fields(grammar.StripBracketed(speaker))
 	if len(words) == 0 {
 		return false
 	}

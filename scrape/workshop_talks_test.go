@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // workshopDoc wraps content in the workshop theme's frame (2017 header).
@@ -42,26 +43,26 @@ Bio line two.</p>
 	if r.Extractor != "workshop-talks" {
 		t.Fatalf("extractor %q, want workshop-talks", r.Extractor)
 	}
-	base := Talk{Kind: "talk", Event: "AI Systems Workshop at SOSP 2017", Date: "October 28, 2017", SourceURL: talks17URL}
-	with := func(f func(*Talk)) Talk { t := base; f(&t); return t }
-	want := []Talk{
-		with(func(t *Talk) {
+	base := raw.Talk{Kind: "talk", Event: "AI Systems Workshop at SOSP 2017", Date: "October 28, 2017", SourceURL: talks17URL}
+	with := func(f func(*raw.Talk)) raw.Talk { t := base; f(&t); return t }
+	want := []raw.Talk{
+		with(func(t *raw.Talk) {
 			t.Presenters = []string{"Eric Xing (Professor, CMU)"}
 			t.Title = "System and algorithm co-design"
 			t.Abstract = []string{"First abstract paragraph.", "Second abstract paragraph."}
 			t.Bio = []string{"Bio line one.", "Bio line two.", "Bio continued."}
 		}),
-		with(func(t *Talk) { t.Presenters = []string{"Matei Zaharia (Assistant Professor, Stanford)"} }),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) { t.Presenters = []string{"Matei Zaharia (Assistant Professor, Stanford)"} }),
+		with(func(t *raw.Talk) {
 			t.Presenters = []string{"Jun Xu (Professor, Institute of Computing Technology, Chinese Academy of Sciences)"}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Presenters = []string{"Ann One (Lab A)", "Bo Two (Lab B)", "Cy Three (Lab C)"}
 			t.Title = "A shared talk"
 			t.Abstract = []string{"Unlabeled text goes to the abstract."}
 			t.Bio = []string{"Three people."}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Presenters = []string{"Dee Four (Lab D)"}
 			t.Title = "Without a rule before it"
 		}),
@@ -97,34 +98,34 @@ func TestWorkshopTalksHeadings(t *testing.T) {
 <h2>Moderators</h2>
 </section></body></html>`
 	r := mustExtract(t, page, url19)
-	base := Talk{Kind: "talk", Event: "AI Systems Workshop at SOSP 2019", Series: "Invited Talks", Date: "October 27, 2019", SourceURL: url19}
-	with := func(f func(*Talk)) Talk { t := base; f(&t); return t }
-	want := []Talk{
-		with(func(t *Talk) {
+	base := raw.Talk{Kind: "talk", Event: "AI Systems Workshop at SOSP 2019", Series: "Invited Talks", Date: "October 27, 2019", SourceURL: url19}
+	with := func(f func(*raw.Talk)) raw.Talk { t := base; f(&t); return t }
+	want := []raw.Talk{
+		with(func(t *raw.Talk) {
 			t.Title, t.Presenters = "What are the Unique Challenges and Opportunities in Systems for ML?", []string{"Matei Zaharia"}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Title, t.Presenters = "A View of Programming Languages & Software Engineering for ML Software", []string{"Caroline Lemieux"}
 			t.Abstract, t.Bio = []string{"The abstract comes first."}, []string{"Caroline Lemieux is a PhD candidate."}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Title, t.Presenters = "Building Scalable Systems", []string{"Yuandong Tian"}
 			t.Abstract = []string{"Tian covers systems for reinforcement learning."}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Title, t.Presenters = "Challenges and Progress in Scaling ML Fairness", []string{"Alex Beutel"}
 			t.Bio = []string{"Beutel, a scientist at Google Brain, leads work on fairness."}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Title, t.Presenters = "Asynchrony, Quantization, and Scale", []string{"Christopher De Sa"}
 			t.Abstract = []string{"De Sa discusses low precision.", "More about the talk."}
 			t.Bio = []string{"Christopher De Sa, on the Cornell faculty, studies ML systems."}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Kind, t.Title, t.Presenters = "contributed_talk", "Adaptive Training", []string{"Luo Mai"}
 			t.Abstract, t.Bio = []string{"Labels win over position."}, []string{"Luo Mai works at Imperial."}
 		}),
-		with(func(t *Talk) {
+		with(func(t *raw.Talk) {
 			t.Title, t.Abstract = "A Heading Without a Speaker", []string{"Some text."}
 		}),
 	}
@@ -150,19 +151,19 @@ func TestWorkshopTalksMatch(t *testing.T) {
 		{"home", `<h1>Overview</h1><p>The workshop brings together people.</p>`, false},
 	}
 	for _, tt := range tests {
-		if got := (WorkshopTalks{}).Match(mustDoc(t, workshopDoc(tt.content))); got != tt.want {
+		if got := (WorkshopTalks{}).Match(mustPage(t, workshopDoc(tt.content), talks17URL)); got != tt.want {
 			t.Errorf("%s: Match = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if (WorkshopTalks{}).Match(mustDoc(t, `<html><body><h1>Invited Talks</h1><h2>Title, Speaker</h2></body></html>`)) {
+	if (WorkshopTalks{}).Match(mustPage(t, `<html><body><h1>Invited Talks</h1><h2>Title, Speaker</h2></body></html>`, talks17URL)) {
 		t.Error("Match outside the workshop theme")
 	}
 }
 
 func TestWorkshopTalksNone(t *testing.T) {
-	doc := mustDoc(t, workshopDoc(`<h1>Invited Talks</h1><p>To be announced.</p>`))
-	r := &Result{}
-	err := WorkshopTalks{}.Extract(doc, mustParseURL(talks17URL), r)
+	doc := mustPage(t, workshopDoc(`<h1>Invited Talks</h1><p>To be announced.</p>`), talks17URL)
+	r := &raw.Records{}
+	err := WorkshopTalks{}.Extract(doc, r)
 	if err == nil || !strings.Contains(err.Error(), talks17URL) {
 		t.Errorf("Extract error %v, want one naming the page", err)
 	}
@@ -191,7 +192,7 @@ func TestOpensWithName(t *testing.T) {
 	}
 }
 
-// Sibling sites of the family (pages.md §2) put a "Keynote N:" prefix in
+// Sibling sites of the family (docs/pages.md §2.6) put a "Keynote N:" prefix in
 // a labelled title as well as in a heading, and a heading's speaker may
 // carry a parenthetical with commas in it.
 func TestWorkshopTalksSiblingVariations(t *testing.T) {
@@ -257,7 +258,7 @@ func TestWorkshopTalksNameHeadings(t *testing.T) {
 <p>Title: Scheduling Tensors</p>
 <h2>Grace Sample (Principal Engineer, Fictional Labs)</h2>
 <p>Title: Compilers</p>`)
-	doc := mustDoc(t, page)
+	doc := mustPage(t, page, talks17URL)
 	if (WorkshopTalks{}).Match(doc) {
 		t.Error("Match = true for speaker lines in headings")
 	}

@@ -21,7 +21,9 @@ type backfillOptions struct {
 	From, To string
 }
 
-func newBackfillCmd(g *globalOptions, io streams) *cobra.Command {
+// newBackfillCmd builds `mlsysscrape backfill`; runF, when not nil, is
+// run with the checked options instead of the backfill, for tests.
+func newBackfillCmd(g *globalOptions, io streams, runF func(*backfillOptions) error) *cobra.Command {
 	opts := &backfillOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "backfill",
@@ -54,8 +56,15 @@ Exit status: 0 success, 1 failure or interrupted (what was merged is kept),
   # a page not among the default sources, then today's version on top
   mlsysscrape backfill --url http://learningsys.org/sosp18/talks.html --out sosp18
   mlsysscrape fetch --url http://learningsys.org/sosp18/talks.html --out sosp18`,
-		Args: noArgs,
+		Args:    noArgs,
+		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.resolve(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
 			return runBackfill(cmd.Context(), opts, io)
 		},
 	}
@@ -67,27 +76,33 @@ Exit status: 0 success, 1 failure or interrupted (what was merged is kept),
 	return cmd
 }
 
-func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
-	sources, err := opts.sources()
-	if err != nil {
+// resolve checks the flags that need no network and sets Picked. Its
+// errors are usage errors.
+func (o *backfillOptions) resolve() error {
+	if err := o.crawlOptions.resolve(); err != nil {
 		return err
 	}
-	if err := scrape.CheckArchive(opts.Archive); err != nil {
-		return usageError{fmt.Errorf("--archive: %w", err)}
+	if err := scrape.CheckArchive(o.Archive); err != nil {
+		return usageErrorf("--archive: %w", err)
 	}
-	for _, b := range []struct{ flag, value string }{{"--from", opts.From}, {"--to", opts.To}} {
+	for _, b := range []struct{ flag, value string }{{"--from", o.From}, {"--to", o.To}} {
 		if b.value == "" {
 			continue
 		}
 		if err := scrape.CheckTimestamp(b.value); err != nil {
-			return usageError{fmt.Errorf("%s: %w", b.flag, err)}
+			return usageErrorf("%s: %w", b.flag, err)
 		}
 	}
+	return nil
+}
+
+// runBackfill runs a backfill; opts have been resolved.
+func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
 	crawler := opts.crawler(nil)
 	bp := &backfillProgress{w: io.Err, g: opts.globalOptions}
 	start := time.Now()
 	res, err := pipeline.Backfill(ctx, pipeline.BackfillOptions{
-		Sources:     sources,
+		Sources:     opts.Picked,
 		Crawler:     crawler,
 		Archive:     opts.Archive,
 		From:        opts.From,
@@ -120,7 +135,7 @@ func (p *backfillProgress) listed(page string, snaps []scrape.Snapshot, err erro
 	switch {
 	case p.g.Quiet:
 	case err != nil:
-		fmt.Fprintf(p.w, "%s: error: %s\n", page, oneLine(err))
+		fmt.Fprintf(p.w, "%s: error: %s\n", page, explain(err))
 	case len(snaps) == 0:
 		fmt.Fprintf(p.w, "%s: no snapshots in the archive\n", page)
 	default:
@@ -139,7 +154,7 @@ func (p *backfillProgress) step(s pipeline.BackfillStep) {
 			fmt.Fprintf(p.w, "%s already merged\n", prefix)
 			continue
 		case snap.Err != nil:
-			fmt.Fprintf(p.w, "%s left out: %s\n", prefix, oneLine(snap.Err))
+			fmt.Fprintf(p.w, "%s left out: %s\n", prefix, explain(snap.Err))
 			continue
 		}
 		r := snap.Result

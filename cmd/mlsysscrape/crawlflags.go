@@ -29,6 +29,9 @@ type crawlOptions struct {
 	Net          netOptions
 	Wait         waitFlag
 
+	// Picked are the sources to crawl, resolved from Sources and URLs
+	// before the run.
+	Picked []scrape.Source
 	// Transport replaces the network in tests; nil means the real one.
 	Transport http.RoundTripper
 	// Now replaces the clock in tests.
@@ -47,6 +50,7 @@ func (c *crawlOptions) register(cmd *cobra.Command) {
 	f.DurationVar(&c.Timeout, "timeout", time.Minute, "time allowed for one whole request")
 	c.Wait.register(f, "if another run is writing --out, wait for it to finish (for at most this long, e.g. 10m; no value: as long as it takes)")
 	c.Net.register(cmd)
+	cmd.MarkFlagsMutuallyExclusive("source", "url")
 }
 
 // waitFlag is --wait: how long to wait for another run writing the same
@@ -95,17 +99,18 @@ func onWait(w io.Writer, out string) func(lock.Holder) {
 	}
 }
 
-// sources checks the flags that need no network and returns the sources
-// to crawl. Its errors are usage errors.
-func (c *crawlOptions) sources() ([]scrape.Source, error) {
+// resolve checks the flags that need no network and sets Picked. Its
+// errors are usage errors.
+func (c *crawlOptions) resolve() error {
 	sources, err := pickSources(c.Sources, c.URLs)
 	if err != nil {
-		return nil, usageError{err}
+		return err
 	}
 	if err := export.CheckFormats(c.Formats); err != nil {
-		return nil, usageError{fmt.Errorf("--format: %w", err)}
+		return usageErrorf("--format: %w", err)
 	}
-	return sources, nil
+	c.Picked = sources
+	return nil
 }
 
 // crawler builds the crawler the flags describe.

@@ -13,7 +13,9 @@ type diffOptions struct {
 	JSON     bool
 }
 
-func newDiffCmd(io streams) *cobra.Command {
+// newDiffCmd builds `mlsysscrape diff`; runF, when not nil, is run with
+// the options instead of the diff, for tests.
+func newDiffCmd(io streams, runF func(*diffOptions) error) *cobra.Command {
 	opts := &diffOptions{}
 	cmd := &cobra.Command{
 		Use:   "diff OLD NEW",
@@ -27,9 +29,13 @@ listed, merged (records of OLD found to be one talk in NEW), and removed
 summary fits a commit subject; --json prints the changes for programs.`,
 		Example: `  mlsysscrape diff snapshots/2025-10-01 data
   git show HEAD~1:data/talks.json > /tmp/old.json && mlsysscrape diff /tmp/old.json data --json`,
-		Args: exactArgs(2, "OLD and NEW"),
+		Args:    exactArgs(2, "OLD and NEW"),
+		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
+			if runF != nil {
+				return runF(opts)
+			}
 			return runDiff(opts, io)
 		},
 	}

@@ -415,7 +415,7 @@ func TestFaultInterrupted(t *testing.T) {
 
 // The limits of live requests have the defaults the README states.
 func TestFaultFlagDefaults(t *testing.T) {
-	flags := newFetchCmd(&globalOptions{}, streams{}).Flags()
+	flags := newFetchCmd(&globalOptions{}, streams{}, nil).Flags()
 	for name, want := range map[string]string{
 		"connect-timeout": "10s",
 		"header-timeout":  "20s",

@@ -56,7 +56,9 @@ func (n netOptions) transport() http.RoundTripper {
 	})
 }
 
-func newFetchCmd(g *globalOptions, io streams) *cobra.Command {
+// newFetchCmd builds `mlsysscrape fetch`; runF, when not nil, is run
+// with the checked options instead of the fetch, for tests.
+func newFetchCmd(g *globalOptions, io streams, runF func(*fetchOptions) error) *cobra.Command {
 	opts := &fetchOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "fetch",
@@ -90,8 +92,15 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 
   # any page in a known markup: a mirror, an archived copy, a sibling site
   mlsysscrape fetch --url http://learningsys.org/sosp18/index.html --out sosp18`,
-		Args: noArgs,
+		Args:    noArgs,
+		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.resolve(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
 			return runFetch(cmd.Context(), opts, io)
 		},
 	}
@@ -103,11 +112,8 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 	return cmd
 }
 
+// runFetch runs a fetch; opts have been resolved.
 func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
-	sources, err := opts.sources()
-	if err != nil {
-		return err
-	}
 	progress := newProgress(io.Err, opts.globalOptions)
 	crawler := opts.crawler(progress.page)
 	if opts.Offline {
@@ -115,7 +121,7 @@ func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
 	}
 	start := time.Now()
 	res, err := pipeline.Fetch(ctx, pipeline.FetchOptions{
-		Sources:     sources,
+		Sources:     opts.Picked,
 		Crawler:     crawler,
 		Out:         opts.Out,
 		Formats:     opts.Formats,
@@ -155,15 +161,13 @@ func writeChanges(path string, changes []normalize.Change, stdout io.Writer) err
 	return nil
 }
 
-// pickSources turns --source and --url into the sources to crawl.
+// pickSources turns --source and --url, which cobra keeps from being
+// given together, into the sources to crawl. Its errors are usage errors.
 func pickSources(names, urls []string) ([]scrape.Source, error) {
-	if len(names) > 0 && len(urls) > 0 {
-		return nil, errors.New("--source and --url exclude each other")
-	}
 	if len(urls) > 0 {
 		var out []scrape.Source
 		for _, u := range urls {
-			src, err := scrape.URLSource(u)
+			src, err := urlSource(u)
 			if err != nil {
 				return nil, err
 			}
@@ -174,24 +178,51 @@ func pickSources(names, urls []string) ([]scrape.Source, error) {
 	if len(names) == 0 {
 		return scrape.DefaultSources, nil
 	}
-	return scrape.LookupSources(names)
+	sources, err := scrape.LookupSources(names)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return sources, nil
 }
 
-func newSourcesCmd(io streams) *cobra.Command {
+// urlSource is scrape.URLSource for a --url. The library's error names the
+// "page URL"; the user typed a flag, so the error names the flag instead.
+func urlSource(u string) (scrape.Source, error) {
+	src, err := scrape.URLSource(u)
+	if errors.Is(err, scrape.ErrNotPageURL) {
+		return src, usageErrorf("--url %q: %v", u, scrape.ErrNotPageURL)
+	}
+	return src, err
+}
+
+// sourcesOptions are the flags of `mlsysscrape sources`: none, but runF
+// seams take options.
+type sourcesOptions struct{}
+
+func newSourcesCmd(io streams, runF func(*sourcesOptions) error) *cobra.Command {
+	opts := &sourcesOptions{}
 	return &cobra.Command{
 		Use:     "sources",
 		Short:   "List the default sources: name, pages, extractor",
 		Example: "  mlsysscrape sources",
 		Args:    noArgs,
+		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, s := range scrape.DefaultSources {
-				for _, p := range s.Pages {
-					if _, err := fmt.Fprintf(io.Out, "%-8s %-52s %s\n", s.Name, p.URL, p.Extractor); err != nil {
-						return err
-					}
-				}
+			if runF != nil {
+				return runF(opts)
 			}
-			return nil
+			return runSources(io)
 		},
 	}
+}
+
+func runSources(io streams) error {
+	for _, s := range scrape.DefaultSources {
+		for _, p := range s.Pages {
+			if _, err := fmt.Fprintf(io.Out, "%-8s %-52s %s\n", s.Name, p.URL, p.Extractor); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

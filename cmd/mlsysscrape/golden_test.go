@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
+	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in fixtures/golden/dataset")
@@ -26,7 +27,7 @@ func offlineFetch(t testing.TB, extra ...string) (dir, stdout, stderr string) {
 	dir = t.TempDir()
 	var out, errOut bytes.Buffer
 	opts := &fetchOptions{globalOptions: &globalOptions{}, Offline: true, crawlOptions: crawlOptions{
-		Out: dir, Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow}}
+		Out: dir, Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow, Picked: scrape.DefaultSources}}
 	if err := runFetch(context.Background(), opts, streams{Out: &out, Err: &errOut}); err != nil {
 		t.Fatalf("offline fetch: %v\n%s", err, errOut.String())
 	}

@@ -32,7 +32,7 @@ func (p *progress) page(r *scrape.Result, err error) {
 	}
 	what := describe(r)
 	if err != nil {
-		what = "error: " + oneLine(err)
+		what = "error: " + explain(err)
 	}
 	fmt.Fprintf(p.w, "%s %s %s %s\n", r.URL, status, what, r.Elapsed.Round(100*time.Microsecond))
 	if p.g.Verbose {

@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mlsysscrape/mlsysscrape/export"
-	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/pipeline"
 )
 
@@ -49,8 +46,6 @@ func toolVersion() string {
 	return "(devel)"
 }
 
-type usageError struct{ error }
-
 // run executes one command line and returns the process exit code.
 func run(ctx context.Context, args []string, io streams) int {
 	root := newRootCmd(io)
@@ -62,8 +57,8 @@ func run(ctx context.Context, args []string, io streams) int {
 	if ctx.Err() != nil {
 		err = fmt.Errorf("interrupted: %w", err)
 	}
-	fmt.Fprintf(io.Err, "mlsysscrape: %s%s\n", oneLine(err), hint(err))
-	var ue usageError
+	fmt.Fprintln(io.Err, errorLine(err))
+	var ue *UsageError
 	switch {
 	case errors.As(err, &ue):
 		return exitUsage
@@ -73,24 +68,28 @@ func run(ctx context.Context, args []string, io streams) int {
 	return exitFailure
 }
 
-// hint says what the user can do about err, in terms of the command line.
-func hint(err error) string {
-	var busy *lock.BusyError
-	var contract *export.ContractError
-	switch {
-	case errors.As(err, &busy) && busy.Waited == 0:
-		return " (wait for it to finish, or run again with --wait)"
-	case errors.As(err, &contract):
-		return fmt.Sprintf(" (mlsysscrape validate --repair %s fixes what can be fixed)", contract.Dir)
-	}
-	return ""
-}
-
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
+// errorLine is the line a failed command prints on stderr.
+func errorLine(err error) string {
+	return "mlsysscrape: " + explain(err)
 }
 
 func newRootCmd(io streams) *cobra.Command {
+	root, g := newBareRootCmd(io)
+	root.AddCommand(
+		newFetchCmd(g, io, nil),
+		newBackfillCmd(g, io, nil),
+		newSourcesCmd(io, nil),
+		newParseCmd(io, nil),
+		newDiffCmd(io, nil),
+		newValidateCmd(g, io, nil),
+		newVersionCmd(io, nil),
+	)
+	return root
+}
+
+// newBareRootCmd is the root command, its global flags and error handling,
+// without the commands: tests add the one they check.
+func newBareRootCmd(io streams) (*cobra.Command, *globalOptions) {
 	g := &globalOptions{}
 	root := &cobra.Command{
 		Use:   "mlsysscrape",
@@ -109,30 +108,28 @@ talks.sqlite and manifest.json.`,
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetIn(io.In)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
-	})
+	root.SetFlagErrorFunc(flagError)
 	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print nothing but errors")
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "also print warnings and skipped entries")
-	root.AddCommand(
-		newFetchCmd(g, io),
-		newBackfillCmd(g, io),
-		newSourcesCmd(io),
-		newParseCmd(io),
-		newDiffCmd(io),
-		newValidateCmd(g, io),
-		newVersionCmd(io),
-	)
-	return root
+	return root, g
 }
 
-func newVersionCmd(io streams) *cobra.Command {
+// versionOptions are the flags of `mlsysscrape version`: none, but runF
+// seams take options.
+type versionOptions struct{}
+
+func newVersionCmd(io streams, runF func(*versionOptions) error) *cobra.Command {
+	opts := &versionOptions{}
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version",
 		Example: "  mlsysscrape version",
 		Args:    noArgs,
+		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
 			_, err := fmt.Fprintf(io.Out, "mlsysscrape %s\n", toolVersion())
 			return err
 		},
@@ -141,7 +138,7 @@ func newVersionCmd(io streams) *cobra.Command {
 
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args)}
+		return usageErrorf("%s takes no arguments, got %q", cmd.CommandPath(), args)
 	}
 	return nil
 }
@@ -150,7 +147,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageError{fmt.Errorf("%s takes %s, got %d arguments", cmd.Name(), what, len(args))}
+			return usageErrorf("%s takes %s, got %d arguments", cmd.Name(), what, len(args))
 		}
 		return nil
 	}

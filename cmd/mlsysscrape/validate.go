@@ -18,7 +18,9 @@ type validateOptions struct {
 	Wait   waitFlag
 }
 
-func newValidateCmd(g *globalOptions, io streams) *cobra.Command {
+// newValidateCmd builds `mlsysscrape validate`; runF, when not nil, is
+// run with the options instead of the validation, for tests.
+func newValidateCmd(g *globalOptions, io streams, runF func(*validateOptions) error) *cobra.Command {
 	opts := &validateOptions{globalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "validate DIR",
@@ -38,9 +40,13 @@ of step is rebuilt, and views that are missing or do not match the store
 are regenerated. It takes the folder's lock, as a run does.`,
 		Example: `  mlsysscrape validate data
   mlsysscrape validate --repair data`,
-		Args: exactArgs(1, "one DIR"),
+		Args:    exactArgs(1, "one DIR"),
+		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
 			return runValidate(cmd.Context(), opts, io)
 		},
 	}

@@ -1,0 +1,155 @@
+package scrape
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// Response is one answer to a GET, whatever its status.
+type Response struct {
+	URL    string // as requested, before any redirect
+	Status int
+	// ContentType is the Content-Type header as the server sent it.
+	ContentType string
+	Header      http.Header
+	Body        []byte
+	// Sent is when the request was sent, Elapsed how long its answer took.
+	Sent    time.Time
+	Elapsed time.Duration
+}
+
+// client makes GET requests through one colly collector, so robots.txt is
+// read once per host and requests go one at a time, paced by the
+// crawler. Each request's answer travels in its own colly.Context:
+// nothing about a request lives in the client.
+type client struct {
+	ctx  context.Context
+	pace *pacer
+	c    *colly.Collector
+}
+
+// pacer keeps two requests to one host at least delay apart, counted from
+// the end of the first, across every crawl of a Crawler: the sources of
+// one run share hosts (learningsys.org).
+type pacer struct {
+	delay time.Duration
+	mu    sync.Mutex
+	last  map[string]time.Time // host → when its last request ended
+}
+
+// wait sleeps until a request to host may be sent.
+func (p *pacer) wait(ctx context.Context, host string) error {
+	p.mu.Lock()
+	wait := time.Until(p.last[host].Add(p.delay))
+	p.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	return sleep(ctx, wait)
+}
+
+func (p *pacer) done(host string) {
+	p.mu.Lock()
+	p.last[host] = time.Now()
+	p.mu.Unlock()
+}
+
+// responseKey is the colly.Context key of the *Response a request fills.
+const responseKey = "mlsysscrape.response"
+
+func (cr *Crawler) newClient(ctx context.Context, hosts map[string]bool) *client {
+	if cr.pace == nil || cr.pace.delay != cr.Delay {
+		cr.pace = &pacer{delay: cr.Delay, last: map[string]time.Time{}}
+	}
+	cl := &client{ctx: ctx, pace: cr.pace, c: cr.collector(ctx, hosts)}
+	// colly converts a body whose Content-Type names a charset other
+	// than UTF-8 but ignores byte-order marks and <meta>; DecodeBody does
+	// all of it in one place, so colly is left no charset to act on.
+	cl.c.OnResponseHeaders(func(resp *colly.Response) {
+		slot(resp).ContentType = resp.Headers.Get("Content-Type")
+		if mediaType, _, err := mime.ParseMediaType(slot(resp).ContentType); err == nil {
+			resp.Headers.Set("Content-Type", mediaType)
+		} else {
+			resp.Headers.Del("Content-Type")
+		}
+	})
+	cl.c.OnResponse(func(resp *colly.Response) {
+		s := slot(resp)
+		s.Status, s.Header, s.Body = resp.StatusCode, *resp.Headers, resp.Body
+	})
+	return cl
+}
+
+func slot(resp *colly.Response) *Response {
+	return resp.Ctx.GetAny(responseKey).(*Response)
+}
+
+// get requests rawURL with the given extra headers (nil for none) and
+// returns its answer, whatever the status. An error means no answer came:
+// robots.txt disallows the URL (ErrDisallowed), the network failed after
+// the transport's retries, or the run was cancelled.
+func (cl *client) get(rawURL string, header http.Header) (*Response, error) {
+	host := ""
+	if u, err := url.Parse(rawURL); err == nil {
+		host = strings.ToLower(u.Host)
+	}
+	if err := cl.pace.wait(cl.ctx, host); err != nil {
+		return nil, err
+	}
+	resp := &Response{URL: rawURL, Sent: time.Now()}
+	ctx := colly.NewContext()
+	ctx.Put(responseKey, resp)
+	err := cl.c.Request(http.MethodGet, rawURL, nil, ctx, header)
+	cl.pace.done(host)
+	resp.Elapsed = time.Since(resp.Sent)
+	switch {
+	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+		return nil, &FetchError{URL: rawURL, Err: ErrDisallowed}
+	case errors.Is(err, context.DeadlineExceeded):
+		// The bare error of a body cut off mid-read does not say what
+		// ran out.
+		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("no complete response within the request timeout: %w", err)}
+	case err != nil:
+		return nil, &FetchError{URL: rawURL, Err: err}
+	case resp.Status == 0:
+		return nil, &FetchError{URL: rawURL, Err: errors.New("no response")}
+	}
+	return resp, nil
+}
+
+// ErrDisallowed is wrapped by the error of a URL robots.txt disallows.
+var ErrDisallowed = errors.New("robots.txt disallows fetching it")
+
+// FetchError is a request that got no usable answer.
+type FetchError struct {
+	URL    string
+	Status int // the HTTP status when one came, else 0
+	Err    error
+}
+
+func (e *FetchError) Error() string {
+	if errors.Is(e.Err, ErrDisallowed) {
+		return e.URL + ": " + e.Err.Error()
+	}
+	return "fetch " + e.URL + ": " + e.Err.Error()
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// statusError is the error of an answer other than 2xx, naming the URL and
+// the status.
+func statusError(rawURL string, status int) error {
+	if status >= 200 && status <= 299 {
+		return nil
+	}
+	return &FetchError{URL: rawURL, Status: status, Err: fmt.Errorf("HTTP %d %s", status, http.StatusText(status))}
+}
