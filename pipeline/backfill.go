@@ -103,60 +103,16 @@ func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error)
 		return nil, err
 	}
 	defer store.Close()
-	if opt.Archive == "" {
-		opt.Archive = scrape.DefaultArchive
-	}
-	if opt.Formats == nil {
-		opt.Formats = export.Formats
-	}
-	if opt.Crawler == nil {
-		opt.Crawler = &scrape.Crawler{}
-	}
-	archive, err := opt.Crawler.OpenArchive(ctx, opt.Archive)
+	b, err := newBackfill(ctx, store, opt)
 	if err != nil {
 		return nil, err
 	}
-	now := opt.now()
-	b := &backfill{
-		opt:      opt,
-		ctx:      ctx,
-		now:      now,
-		archive:  archive,
-		store:    store,
-		before:   store.Talks(),
-		manifest: newManifest(opt.ToolVersion, now),
-		res:      &BackfillResult{Notes: store.Notes()},
-		written:  map[string]bool{},
+	histories := b.listAll()
+	if ctx.Err() != nil {
+		return b.finish(), ctx.Err()
 	}
-	oldManifest := store.LastManifest()
-
-	var histories []*history
-	for _, src := range opt.Sources {
-		h, err := b.list(src)
-		if ctx.Err() != nil {
-			return b.finish(), ctx.Err()
-		}
-		if err != nil {
-			b.fail(src, nil, err)
-			continue
-		}
-		histories = append(histories, h)
-		b.res.Steps += len(h.times)
-	}
-	for _, h := range histories {
-		report, err := b.walk(ctx, h)
-		b.walking = nil
-		if ctx.Err() != nil {
-			return b.finish(), fmt.Errorf("backfill stopped; run it again to resume: %w", ctx.Err())
-		}
-		if err != nil {
-			b.fail(h.src, report, err)
-			continue
-		}
-		if report.Status == statusResumed {
-			*report = previousReport(oldManifest, h.src.Name, *report)
-		}
-		b.manifest.Sources = append(b.manifest.Sources, *report)
+	if err := b.walkAll(histories); err != nil {
+		return b.finish(), err
 	}
 	if b.merges > 0 || len(b.res.Failed) > 0 {
 		// The last step's manifest knew only the sources walked before
@@ -173,6 +129,76 @@ func Backfill(ctx context.Context, opt BackfillOptions) (*BackfillResult, error)
 		return res, fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs(res.Failed)...))
 	}
 	return res, nil
+}
+
+// newBackfill is the state of a run into store, opt's defaults applied.
+func newBackfill(ctx context.Context, store *export.Store, opt BackfillOptions) (*backfill, error) {
+	if opt.Archive == "" {
+		opt.Archive = scrape.DefaultArchive
+	}
+	if opt.Formats == nil {
+		opt.Formats = export.Formats
+	}
+	if opt.Crawler == nil {
+		opt.Crawler = &scrape.Crawler{}
+	}
+	archive, err := opt.Crawler.OpenArchive(ctx, opt.Archive)
+	if err != nil {
+		return nil, err
+	}
+	now := opt.now()
+	return &backfill{
+		opt:      opt,
+		ctx:      ctx,
+		now:      now,
+		archive:  archive,
+		store:    store,
+		before:   store.Talks(),
+		manifest: newManifest(opt.ToolVersion, now),
+		res:      &BackfillResult{Notes: store.Notes()},
+		written:  map[string]bool{},
+	}, nil
+}
+
+// listAll lists the snapshots of every source's pages. A source whose
+// listing fails is noted and left out; a cancelled run stops listing.
+func (b *backfill) listAll() []*history {
+	var histories []*history
+	for _, src := range b.opt.Sources {
+		h, err := b.list(src)
+		if b.ctx.Err() != nil {
+			return histories
+		}
+		if err != nil {
+			b.fail(src, nil, err)
+			continue
+		}
+		histories = append(histories, h)
+		b.res.Steps += len(h.times)
+	}
+	return histories
+}
+
+// walkAll walks every source's history in turn. A source that fails is
+// noted and the next one walked; only a cancelled run stops them all.
+func (b *backfill) walkAll(histories []*history) error {
+	oldManifest := b.store.LastManifest()
+	for _, h := range histories {
+		report, err := b.walk(b.ctx, h)
+		b.walking = nil
+		if b.ctx.Err() != nil {
+			return fmt.Errorf("backfill stopped; run it again to resume: %w", b.ctx.Err())
+		}
+		if err != nil {
+			b.fail(h.src, report, err)
+			continue
+		}
+		if report.Status == statusResumed {
+			*report = previousReport(oldManifest, h.src.Name, *report)
+		}
+		b.manifest.Sources = append(b.manifest.Sources, *report)
+	}
+	return nil
 }
 
 func (opt BackfillOptions) now() time.Time {

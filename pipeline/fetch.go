@@ -84,16 +84,35 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	defer store.Close()
 	res := &FetchResult{Notes: store.Notes()}
 	now := opt.now()
-	dataset, oldManifest := store.Talks(), store.LastManifest()
+	run := &export.Run{Manifest: newManifest(opt.ToolVersion, now), RunAt: timestamp(now), Formats: opt.Formats, CSV: opt.CSV}
+	snap, err := crawlSources(ctx, store, opt, run, res, now.UTC().Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Failed) == len(opt.Sources) {
+		// Nothing to merge; views that do not match the store (a run
+		// stopped after its commit) are still brought in step.
+		run.Talks, run.Manifest = store.Talks(), nil
+		cr, cerr := store.Commit(ctx, run)
+		if cr != nil {
+			res.Written, res.Repaired = cr.Written, cr.Repaired
+		}
+		return res, errors.Join(fmt.Errorf("every source failed: %w", errors.Join(errs(res.Failed)...)), cerr)
+	}
+	return res, commitMerge(ctx, store, run, snap, res)
+}
+
+// crawlSources crawls every source into one snapshot of the day, and
+// fills the run with what the manifest and the store keep of each source
+// and page. A source that fails is noted in res and left out.
+func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, run *export.Run, res *FetchResult, day string) (normalize.Snapshot, error) {
 	var crawler scrape.Crawler
 	if opt.Crawler != nil {
 		crawler = *opt.Crawler
 	}
 	validators := validatorsOf(store.Pages())
-
-	m := newManifest(opt.ToolVersion, now)
-	snap := normalize.Snapshot{Day: now.UTC().Format(time.DateOnly)}
-	run := &export.Run{Manifest: m, RunAt: timestamp(now), Formats: opt.Formats, CSV: opt.CSV}
+	oldManifest := store.LastManifest()
+	snap := normalize.Snapshot{Day: day}
 	for _, src := range opt.Sources {
 		known := knownPages(store, oldManifest, src.Name)
 		// A source that failed last run is read in full: it is never "as
@@ -103,7 +122,7 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 		if failedLastRun(oldManifest, src.Name) {
 			crawler.Validators = nil
 		}
-		report, talks, pages, err := fetchSource(ctx, &crawler, src, known, dataset, snap.Day, opt)
+		report, talks, pages, err := fetchSource(ctx, &crawler, src, known, store.Talks(), day, opt)
 		switch {
 		case err != nil:
 			// Its pages' validators stay those of its last good reading:
@@ -121,36 +140,33 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 				}
 			}
 		}
-		m.Sources = append(m.Sources, report)
+		run.Manifest.Sources = append(run.Manifest.Sources, report)
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return snap, ctx.Err()
 		}
 	}
-	if len(res.Failed) == len(opt.Sources) {
-		// Nothing to merge; views that do not match the store (a run
-		// stopped after its commit) are still brought in step.
-		run.Talks, run.Manifest = dataset, nil
-		cr, cerr := store.Commit(ctx, run)
-		if cr != nil {
-			res.Written, res.Repaired = cr.Written, cr.Repaired
-		}
-		return res, errors.Join(fmt.Errorf("every source failed: %w", errors.Join(errs(res.Failed)...)), cerr)
-	}
-	run.Talks, run.Changes = normalize.Merge(dataset, snap)
+	return snap, nil
+}
+
+// commitMerge merges the day's snapshot into the dataset and commits it,
+// with the run's report.
+func commitMerge(ctx context.Context, store *export.Store, run *export.Run, snap normalize.Snapshot, res *FetchResult) error {
+	hadFailed := hadFailure(store.LastManifest())
+	run.Talks, run.Changes = normalize.Merge(store.Talks(), snap)
 	// A failure, or the recovery from one, is news for manifest.json alone.
-	run.ReportRun = len(res.Failed) > 0 || hadFailure(oldManifest)
-	res.Changes, res.Manifest, res.Talks = run.Changes, m, len(run.Talks)
+	run.ReportRun = len(res.Failed) > 0 || hadFailed
+	res.Changes, res.Manifest, res.Talks = run.Changes, run.Manifest, len(run.Talks)
 	cr, err := store.Commit(ctx, run)
 	if cr != nil {
 		res.Written, res.Repaired, res.Manifest = cr.Written, cr.Repaired, cr.Manifest
 	}
 	if err != nil {
-		return res, err
+		return err
 	}
 	if len(res.Failed) > 0 {
-		return res, fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs(res.Failed)...))
+		return fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs(res.Failed)...))
 	}
-	return res, nil
+	return nil
 }
 
 // validatorsOf makes the crawler's conditional requests from the pages
