@@ -116,13 +116,9 @@ func step(name string) error {
 // would not change is not rewritten, and a run that changes no record
 // leaves the store as it is.
 func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
-	want, err := parseFormats(run.Formats)
+	talks, want, err := s.checkedRun(run)
 	if err != nil {
 		return nil, err
-	}
-	talks := sortedCopy(run.Talks)
-	if err := checkRun(s.talks, talks, run); err != nil {
-		return nil, fmt.Errorf("refusing to commit to %s: %w", s.dir, err)
 	}
 	res := &CommitResult{}
 	if s.db == nil && len(talks) == 0 && len(run.Changes) == 0 {
@@ -138,51 +134,114 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	if err := step("views staged"); err != nil {
 		return nil, err
 	}
+	delta, digest, err := s.checkedDelta(talks)
+	if err != nil {
+		return nil, err
+	}
+	report := s.manifestFor(run.Manifest, talks, digest, views)
+	changed, err := s.applyRun(ctx, talks, delta, digest, run, report)
+	if err != nil {
+		return nil, err
+	}
+	m := s.manifestToWrite(report, changed, run, talks, digest, views)
+	if err := s.stageManifest(set, m, changed, run.ReportRun); err != nil {
+		return nil, err
+	}
+	if err := step("manifest staged"); err != nil {
+		return nil, err
+	}
+	res.Written, err = s.publish(set, m, changed)
+	res.Manifest = report
+	return res, err
+}
+
+// checkedRun checks a run before anything is staged, so that a run Commit
+// refuses changes no file: its formats must be ones Commit writes, and its
+// records must keep every record the store holds (checkRun). It returns
+// the records in the contract's order, a copy the Store may keep.
+func (s *Store) checkedRun(run *Run) ([]normalize.Talk, map[string]bool, error) {
+	want, err := parseFormats(run.Formats)
+	if err != nil {
+		return nil, nil, err
+	}
+	talks := sortedCopy(run.Talks)
+	if err := checkRun(s.talks, talks, run); err != nil {
+		return nil, nil, fmt.Errorf("refusing to commit to %s: %w", s.dir, err)
+	}
+	return talks, want, nil
+}
+
+// checkedDelta compares the run's records with the store's, and checks
+// the records that changed against the contract before the transaction
+// starts, so that a run that breaks it changes nothing. It returns the
+// delta and the records digest after the run: the store's (computed once
+// per Store) when no record changed.
+func (s *Store) checkedDelta(talks []normalize.Talk) (recordDelta, string, error) {
 	digest := s.recordsDigest()
 	delta := compareRecords(s.talks, talks)
 	if len(delta.changed) > 0 {
 		// What a run makes of a dataset keeps to the contract (Merge
 		// merges the records of one talk); this is the net under it.
 		if problems := checkRecordsAmong(talks, delta.changed, TalksSQLite, storeName(talks)); len(problems) > 0 {
-			return nil, fmt.Errorf("refusing to commit to %s: %w", s.dir, &ContractError{Dir: s.dir, Problems: problems})
+			return recordDelta{}, "", fmt.Errorf("refusing to commit to %s: %w", s.dir, &ContractError{Dir: s.dir, Problems: problems})
 		}
 		digest = recordsDigest(talks)
 	}
-	report := s.manifestFor(run.Manifest, talks, digest, views)
-	m := report
+	return delta, digest, nil
+}
+
+// applyRun writes the run into the store (writeStore) and reports whether
+// its transaction changed it. Once it has, the Store holds what it wrote
+// even if a later step fails, so the Store never lags its file.
+func (s *Store) applyRun(ctx context.Context, talks []normalize.Talk, delta recordDelta, digest string, run *Run, m *Manifest) (bool, error) {
 	changed, err := s.writeStore(ctx, talks, delta, run, m)
 	if changed {
 		// The store is the run's from here on, whatever fails after: a
 		// later commit of this Store (a backfill's next step) builds on it.
 		s.remember(talks, digest, run, m)
 	}
-	if err != nil {
-		return nil, err
-	}
+	return changed, err
+}
+
+// manifestToWrite is the manifest.json the run leaves: its report, unless
+// the run had no news, so that a run that changes nothing does not
+// replace the report of the one that did.
+func (s *Store) manifestToWrite(report *Manifest, changed bool, run *Run, talks []normalize.Talk, digest string, views map[string]File) *Manifest {
 	if !changed && !run.ReportRun && s.lastRun != nil {
 		// A run with no news of its own: if manifest.json is to be
 		// written (missing, damaged, or behind the store), it is the
 		// report of the last run that changed the store, as an
 		// uninterrupted run would have left it.
-		m = s.manifestFor(s.lastRun, talks, digest, views)
+		return s.manifestFor(s.lastRun, talks, digest, views)
 	}
-	if changed || len(set.staged) > 0 || run.ReportRun || !sameFiles(s.onDisk, m) {
+	return report
+}
+
+// stageManifest stages manifest.json only when it is to change: when the
+// store or a view did, when the run is news by itself, or when the
+// folder's manifest does not list the files as they are. A file whose
+// bytes would not change is not rewritten.
+func (s *Store) stageManifest(set *fileSet, m *Manifest, changed, reportRun bool) error {
+	if changed || len(set.staged) > 0 || reportRun || !sameFiles(s.onDisk, m) {
 		var b bytes.Buffer
 		if err := WriteManifest(&b, m); err != nil {
-			return nil, err
+			return err
 		}
 		if err := set.stage(ManifestJSON, b.Bytes()); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := step("manifest staged"); err != nil {
-		return nil, err
-	}
+	return nil
+}
+
+// publish renames the staged files into place, manifest.json last, and
+// returns the files written, the store first when its transaction changed
+// it. It keeps s.onDisk what the folder holds, even after a failed
+// rename, because the next commit decides what to rewrite from it.
+func (s *Store) publish(set *fileSet, m *Manifest, changed bool) ([]string, error) {
 	written, err := set.commit()
 	if changed {
-		res.Written = append([]string{s.storePath()}, written...)
-	} else {
-		res.Written = written
+		written = append([]string{s.storePath()}, written...)
 	}
 	if err == nil {
 		s.onDisk = m
@@ -194,8 +253,7 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 			s.onDisk = onDisk
 		}
 	}
-	res.Manifest = report
-	return res, err
+	return written, err
 }
 
 // remember makes the Store hold what a committed transaction wrote.

@@ -421,15 +421,38 @@ type querier interface {
 
 // loadTalks reads every record of the store, in the contract's order.
 func loadTalks(ctx context.Context, q querier) ([]normalize.Talk, error) {
+	talks, byID, err := loadTalkRows(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadSpeakers(ctx, q, talks, byID); err != nil {
+		return nil, err
+	}
+	SortTalks(talks)
+	return talks, nil
+}
+
+// recordColumns are the columns of table talks that a record is read
+// from: all of talkColumns but the speaker list's, which table speakers
+// holds one row per speaker.
+func recordColumns() []column {
 	var cols []column
 	for _, c := range talkColumns {
 		if c.speaker == nil {
 			cols = append(cols, c)
 		}
 	}
+	return cols
+}
+
+// loadTalkRows reads the rows of table talks into records without their
+// speakers, in the table's order, and indexes them by id so that
+// loadSpeakers can find each speaker's talk.
+func loadTalkRows(ctx context.Context, q querier) ([]normalize.Talk, map[string]int, error) {
+	cols := recordColumns()
 	rows, err := q.QueryContext(ctx, `SELECT `+strings.Join(columnNames(cols), ", ")+` FROM talks`)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	var talks []normalize.Talk
@@ -441,30 +464,47 @@ func loadTalks(ctx context.Context, q querier) ([]normalize.Talk, error) {
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var t normalize.Talk
-		for i, c := range cols {
-			if b, ok := cells[i].([]byte); ok {
-				cells[i] = string(b)
-			}
-			if err := c.setFrom(&t, cells[i]); err != nil {
-				return nil, fmt.Errorf("talk %q: %w", t.ID, err)
-			}
+		if err := setRecord(&t, cols, cells); err != nil {
+			return nil, nil, err
 		}
 		byID[t.ID] = len(talks)
 		talks = append(talks, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return talks, byID, nil
+}
+
+// setRecord sets t's fields from the cells of one row of cols, so that
+// loadTalkRows reads as a loop over rows. A cell the driver returns as
+// []byte is made a string first: setFrom reads text as a string.
+func setRecord(t *normalize.Talk, cols []column, cells []any) error {
+	for i, c := range cols {
+		if b, ok := cells[i].([]byte); ok {
+			cells[i] = string(b)
+		}
+		if err := c.setFrom(t, cells[i]); err != nil {
+			return fmt.Errorf("talk %q: %w", t.ID, err)
+		}
+	}
+	return nil
+}
+
+// loadSpeakers reads table speakers into the speaker lists of talks
+// (byID indexes them), each in its position order. A speaker of a talk
+// that table talks does not hold is an error: the store is damaged.
+func loadSpeakers(ctx context.Context, q querier, talks []normalize.Talk, byID map[string]int) error {
 	names := make([]string, len(normalize.SpeakerFields))
 	for i, f := range normalize.SpeakerFields {
 		names[i] = f.Name
 	}
-	rows, err = q.QueryContext(ctx, `SELECT talk_id, `+strings.Join(names, ", ")+` FROM speakers ORDER BY talk_id, position`)
+	rows, err := q.QueryContext(ctx, `SELECT talk_id, `+strings.Join(names, ", ")+` FROM speakers ORDER BY talk_id, position`)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	vals := make([]string, len(names))
@@ -474,12 +514,12 @@ func loadTalks(ctx context.Context, q querier) ([]normalize.Talk, error) {
 	}
 	for rows.Next() {
 		if err := rows.Scan(sptrs...); err != nil {
-			return nil, err
+			return err
 		}
 		id := *sptrs[0].(*string)
 		i, ok := byID[id]
 		if !ok {
-			return nil, fmt.Errorf("table speakers: a speaker of talk %q, which table talks does not hold", id)
+			return fmt.Errorf("table speakers: a speaker of talk %q, which table talks does not hold", id)
 		}
 		var sp normalize.Speaker
 		for j, f := range normalize.SpeakerFields {
@@ -487,11 +527,7 @@ func loadTalks(ctx context.Context, q querier) ([]normalize.Talk, error) {
 		}
 		talks[i].Speakers = append(talks[i].Speakers, sp)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	SortTalks(talks)
-	return talks, nil
+	return rows.Err()
 }
 
 func loadPages(ctx context.Context, q querier) (map[string]Page, error) {

@@ -45,8 +45,8 @@ func (w *storeWriter) exec(query string, args ...any) {
 // those of before, which differ by delta: records that are gone (merged
 // into another, whose previous ids now hold theirs) are deleted, and
 // records new or changed are written, their speakers and aliases with
-// them. Rows are updated in
-// place, so the columns a user added to them keep their values.
+// them. Rows are updated in place, so the columns a user added to them
+// keep their values.
 //
 // The full-text index follows, through FTS5's commands: the entries of
 // the rows about to change are deleted with their old text, and the rows
@@ -58,54 +58,111 @@ func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta)
 	for i := range before {
 		was[before[i].ID] = &before[i]
 	}
-	stale := slices.Clone(delta.gone) // ids whose index entries go
-	var fresh []string                // and come
+	stale, fresh := indexChanges(was, after, delta)
+	w.unindex(stale)
+	w.deleteRecords(delta.gone)
+	w.writeRecords(after, delta.changed, was)
+	w.index(fresh, len(before) == 0)
+}
+
+// indexChanges lists the ids whose full-text index entries go (stale:
+// the records gone, and those changed, whose entries hold their old text)
+// and those whose entries come (fresh: the records written), so that
+// records updates the index in two statements, not one per row.
+func indexChanges(was map[string]*normalize.Talk, after []normalize.Talk, delta recordDelta) (stale, fresh []string) {
+	stale = slices.Clone(delta.gone) // ids whose index entries go
 	for _, i := range delta.changed {
 		if id := after[i].ID; was[id] != nil {
 			stale = append(stale, id)
 		}
 		fresh = append(fresh, after[i].ID)
 	}
+	return stale, fresh
+}
+
+// unindex deletes the full-text index entries of the records stale, in
+// one statement. It runs before their rows change: FTS5's 'delete'
+// command needs the text an entry was indexed with.
+func (w *storeWriter) unindex(stale []string) {
 	w.exec(`INSERT INTO talks_fts(talks_fts, rowid, id, title, abstract, bio, speakers)
 		SELECT 'delete', rowid, id, title, abstract, bio, speakers FROM talks WHERE id IN (SELECT value FROM json_each(?))`, jsonArray(stale))
-	for _, id := range delta.gone {
+}
+
+// deleteRecords deletes the records gone (merged into another, whose
+// previous ids now hold theirs), with their aliases and speakers.
+func (w *storeWriter) deleteRecords(gone []string) {
+	for _, id := range gone {
 		w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, id)
 		w.exec(`DELETE FROM speakers WHERE talk_id = ?`, id)
 		w.exec(`DELETE FROM talks WHERE id = ?`, id)
 	}
+}
+
+// writeRecords writes the records of after at indexes changed, with their
+// speakers and aliases, in batches (see batch); was holds the store's
+// records before, by id. Rows are upserted, not replaced, so that the
+// columns a user added to them keep their values.
+func (w *storeWriter) writeRecords(after []normalize.Talk, changed []int, was map[string]*normalize.Talk) {
 	talks := w.batch("talks", columnNames(talkColumns), "id")
 	speakers := w.batch("speakers", speakersCSVHeader, "talk_id, position")
 	aliases := w.batch("talk_aliases", []string{"alias_id", "talk_id"}, "alias_id")
 	row := make([]any, len(talkColumns))
-	for _, i := range delta.changed {
+	for _, i := range changed {
 		t := &after[i]
 		old := was[t.ID]
 		for c, col := range talkColumns {
 			row[c] = col.value(t)
 		}
 		talks.add(row...)
-		for p := range t.Speakers {
-			sp := append(row[:0], t.ID, int64(p+1))
-			for _, f := range normalize.SpeakerFields {
-				sp = append(sp, f.Get(&t.Speakers[p]))
-			}
-			speakers.add(sp...)
-		}
-		if old != nil && len(old.Speakers) > len(t.Speakers) {
-			w.exec(`DELETE FROM speakers WHERE talk_id = ? AND position > ?`, t.ID, int64(len(t.Speakers)))
-		}
-		if old != nil && !slices.Equal(old.PreviousIDs, t.PreviousIDs) {
-			w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, t.ID)
-		}
-		if old == nil || !slices.Equal(old.PreviousIDs, t.PreviousIDs) {
-			for _, p := range t.PreviousIDs {
-				aliases.add(p, t.ID)
-			}
-		}
+		addSpeakers(speakers, row, t)
+		w.trimSpeakers(old, t)
+		w.replaceAliases(aliases, old, t)
 	}
 	talks.flush()
 	speakers.flush()
 	aliases.flush()
+}
+
+// addSpeakers adds a row per speaker of t, numbered from 1. Each row is
+// built in scratch's array, to spare an allocation per speaker: add copies
+// the values, so the array is free again once a row is added.
+func addSpeakers(speakers *batch, scratch []any, t *normalize.Talk) {
+	for p := range t.Speakers {
+		sp := append(scratch[:0], t.ID, int64(p+1))
+		for _, f := range normalize.SpeakerFields {
+			sp = append(sp, f.Get(&t.Speakers[p]))
+		}
+		speakers.add(sp...)
+	}
+}
+
+// trimSpeakers deletes the speaker rows of t's record (old as the store
+// held it, nil if new) beyond its last speaker: writing its speakers
+// replaces only the positions it has.
+func (w *storeWriter) trimSpeakers(old, t *normalize.Talk) {
+	if old != nil && len(old.Speakers) > len(t.Speakers) {
+		w.exec(`DELETE FROM speakers WHERE talk_id = ? AND position > ?`, t.ID, int64(len(t.Speakers)))
+	}
+}
+
+// replaceAliases makes table talk_aliases hold t's previous ids, when
+// they are new or changed (old is t's record as the store held it, nil if
+// new): an alias dropped from the list must leave the table too.
+func (w *storeWriter) replaceAliases(aliases *batch, old, t *normalize.Talk) {
+	if old != nil && !slices.Equal(old.PreviousIDs, t.PreviousIDs) {
+		w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, t.ID)
+	}
+	if old == nil || !slices.Equal(old.PreviousIDs, t.PreviousIDs) {
+		for _, p := range t.PreviousIDs {
+			aliases.add(p, t.ID)
+		}
+	}
+}
+
+// index indexes the records fresh, just written, in one statement (see
+// records); all says the store held no record before, so that every row
+// is to be indexed.
+func (w *storeWriter) index(fresh []string, all bool) {
 	if len(fresh) == 0 {
 		return
 	}
@@ -114,7 +171,7 @@ func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta)
 	// segment per megabyte merged as it goes: 100,000 talks, 11 s to 1.5 s.
 	// The setting is kept in the index's config table, so it is put back.
 	w.exec(`INSERT INTO talks_fts(talks_fts, rank) VALUES ('hashsize', ?)`, ftsHashSize)
-	if len(before) == 0 {
+	if all {
 		w.exec(`INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`) // every row, in rowid order
 	} else {
 		w.exec(`INSERT INTO talks_fts(rowid, id, title, abstract, bio, speakers)

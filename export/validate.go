@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -152,15 +153,7 @@ func (v *validator) manifestFile(name string) (File, bool) {
 // lock: it reads a store a run may be changing, as SQLite lets it.
 func (v *validator) checkStore() {
 	path := v.path(TalksSQLite)
-	ok, err := storeExists(path)
-	if err != nil {
-		v.addf(TalksSQLite, "%v", err)
-		return
-	}
-	if !ok {
-		if v.exists(TalksJSON) || v.exists(TalksCSV) {
-			v.addf(TalksSQLite, "missing: the dataset's store, of which the other files are views")
-		}
+	if !v.storeFound(path) {
 		return
 	}
 	v.hasStore = true
@@ -177,37 +170,84 @@ func (v *validator) checkStore() {
 		return
 	}
 	defer tx.Rollback()
+	if !v.checkStoreFile(ctx, tx) {
+		return
+	}
+	talks, ok := v.checkStoreRecords(ctx, tx)
+	if !ok {
+		return
+	}
+	v.checkAliases(ctx, tx, talks)
+	v.checkFTS(ctx, tx)
+	if f, listed := v.manifestFile(TalksSQLite); listed && f.RecordsSHA256 != recordsDigest(talks) {
+		v.addf(ManifestJSON, "describes other records than %s holds: written before a run that was stopped after its commit", TalksSQLite)
+	}
+}
+
+// storeFound reports whether the folder holds a store to check. A store
+// missing is a problem only when views of it are there: an empty folder
+// is a dataset yet to be made.
+func (v *validator) storeFound(path string) bool {
+	ok, err := storeExists(path)
+	if err != nil {
+		v.addf(TalksSQLite, "%v", err)
+		return false
+	}
+	if !ok {
+		if v.exists(TalksJSON) || v.exists(TalksCSV) {
+			v.addf(TalksSQLite, "missing: the dataset's store, of which the other files are views")
+		}
+		return false
+	}
+	return true
+}
+
+// checkStoreFile checks that the store is of this schema version and
+// that SQLite finds its file sound, and reports whether it is: its
+// records are not worth reading otherwise.
+func (v *validator) checkStoreFile(ctx context.Context, tx *sql.Tx) bool {
 	version, err := userVersion(ctx, tx)
 	if err != nil {
 		v.addf(TalksSQLite, "cannot be read: %v", err)
-		return
+		return false
 	}
 	if version != normalize.SchemaVersion {
 		v.addf(TalksSQLite, "user_version is %d, want %d", version, normalize.SchemaVersion)
-		return
+		return false
 	}
 	var quick string
 	if err := tx.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&quick); err != nil || quick != "ok" {
 		v.addf(TalksSQLite, "damaged: PRAGMA quick_check says %q %v", quick, err)
-		return
+		return false
 	}
+	return true
+}
+
+// checkStoreRecords reads the store's records, counts them and checks
+// them against the contract; they are kept in v.store, what the views
+// are checked against. ok is false when they cannot be read.
+func (v *validator) checkStoreRecords(ctx context.Context, tx *sql.Tx) ([]normalize.Talk, bool) {
 	talks, err := loadTalks(ctx, tx)
 	if err != nil {
 		v.addf(TalksSQLite, "records cannot be read: %v", err)
-		return
+		return nil, false
 	}
 	v.store = talks
 	v.talks[TalksSQLite] = len(talks)
 	v.speakers[TalksSQLite] = countSpeakers(talks)
 	v.problems = append(v.problems, checkRecords(talks, TalksSQLite, storeName(talks))...)
-	v.checkAliases(ctx, tx, talks)
+	return talks, true
+}
+
+// checkFTS runs FTS5's integrity check of the full-text index. It is an
+// INSERT that writes nothing, but that waits for, and can be refused by,
+// a run writing the store: that is reported as not checked, not as
+// damage.
+func (v *validator) checkFTS(ctx context.Context, tx *sql.Tx) {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO talks_fts(talks_fts, rank) VALUES ('integrity-check', 1)`); isBusy(err) {
 		v.addf(TalksSQLite, "the full-text index talks_fts could not be checked: another run was writing the store (%v); validate again when it ends", err)
 	} else if err != nil {
 		v.addf(TalksSQLite, "the full-text index talks_fts is out of step with table talks: %v", err)
-	}
-	if f, listed := v.manifestFile(TalksSQLite); listed && f.RecordsSHA256 != recordsDigest(talks) {
-		v.addf(ManifestJSON, "describes other records than %s holds: written before a run that was stopped after its commit", TalksSQLite)
 	}
 }
 

@@ -298,51 +298,84 @@ func (m *merger) consolidate(dataset []Talk) {
 	// the other two may be one talk though neither changed.
 	videosBefore := videoCounts(dataset)
 	for range len(m.out) + 1 { // each round removes a record, or ends
-		videos := videoCounts(m.out)
-		var seeds []int
-		for i := range m.out {
-			t := &m.out[i]
-			old := m.before[t.ID]
-			if old == nil || !SameRecord(old, t) || (t.YouTubeID != "" && videos[t.YouTubeID] != videosBefore[t.YouTubeID]) {
-				seeds = append(seeds, i)
-			}
-		}
+		seeds := m.changedSince(videosBefore)
 		if len(seeds) == 0 {
 			return // nothing changed: Doubles found nothing in the dataset before
 		}
-		apart := func(i, j int) bool { return apartInDataset(&m.out[i], &m.out[j]) }
-		// The record kept is one the dataset held before this snapshot: its
-		// id is the one users have seen. Among those, the one seen first.
-		groups := groupDoubles(m.out, seeds, apart, m.before)
+		groups := m.doublesOf(seeds)
 		if len(groups) == 0 {
 			return
 		}
 		removed := map[int]bool{}
 		for _, g := range groups {
-			keep := g[0]
-			keepID := m.out[keep].ID
-			for _, i := range g[1:] {
-				if m.before[m.out[i].ID] != nil {
-					// A record of the dataset merged into another; a reading
-					// added this snapshot only joins its record late.
-					m.absorbed[keepID] = append(m.absorbed[keepID], m.out[i].ID)
-				}
-				m.out[keep] = absorb(m.out[keep], m.out[i])
-				m.readings[keepID] = append(m.readings[keepID], m.readings[m.out[i].ID]...)
-				removed[i] = true
-			}
-			m.out[keep] = m.reread(m.out[keep])
-			m.setListed(&m.out[keep])
+			m.mergeGroup(g, removed)
 		}
-		kept := m.out[:0]
-		for i, t := range m.out {
-			if !removed[i] {
-				kept = append(kept, t)
-			}
-		}
-		m.out = kept
+		m.out = withoutRemoved(m.out, removed)
 		m.readBy = nil // indexes moved; nothing after this step uses them
 	}
+}
+
+// changedSince returns the records of out that can have become doubles
+// since the dataset, which held none: those this snapshot added or
+// changed, and those whose video a merge or an edit left linked by a
+// different number of records than before (videosBefore). Comparing only
+// these keeps a daily merge from comparing every pair of a large dataset.
+func (m *merger) changedSince(videosBefore map[string]int) []int {
+	videos := videoCounts(m.out)
+	var seeds []int
+	for i := range m.out {
+		t := &m.out[i]
+		old := m.before[t.ID]
+		if old == nil || !SameRecord(old, t) || (t.YouTubeID != "" && videos[t.YouTubeID] != videosBefore[t.YouTubeID]) {
+			seeds = append(seeds, i)
+		}
+	}
+	return seeds
+}
+
+// doublesOf groups the records of out that are one talk with a record of
+// seeds, each group first the record to keep. It exists to say, in one
+// place, which record a merge keeps and which records are two entries.
+func (m *merger) doublesOf(seeds []int) [][]int {
+	apart := func(i, j int) bool { return apartInDataset(&m.out[i], &m.out[j]) }
+	// The record kept is one the dataset held before this snapshot: its
+	// id is the one users have seen. Among those, the one seen first.
+	return groupDoubles(m.out, seeds, apart, m.before)
+}
+
+// mergeGroup merges the records of group g (indexes into out) into the
+// first, which keeps its id, and marks the others in removed: they are
+// dropped only once every group of the round is merged, so that the
+// indexes of the other groups stay valid. The kept record is then read
+// again and listed as the snapshot says, as if it had been one record all
+// along.
+func (m *merger) mergeGroup(g []int, removed map[int]bool) {
+	keep := g[0]
+	keepID := m.out[keep].ID
+	for _, i := range g[1:] {
+		if m.before[m.out[i].ID] != nil {
+			// A record of the dataset merged into another; a reading
+			// added this snapshot only joins its record late.
+			m.absorbed[keepID] = append(m.absorbed[keepID], m.out[i].ID)
+		}
+		m.out[keep] = absorb(m.out[keep], m.out[i])
+		m.readings[keepID] = append(m.readings[keepID], m.readings[m.out[i].ID]...)
+		removed[i] = true
+	}
+	m.out[keep] = m.reread(m.out[keep])
+	m.setListed(&m.out[keep])
+}
+
+// withoutRemoved returns talks without the records marked in removed, in
+// order, reusing talks' array: the records merged away in a round.
+func withoutRemoved(talks []Talk, removed map[int]bool) []Talk {
+	kept := talks[:0]
+	for i, t := range talks {
+		if !removed[i] {
+			kept = append(kept, t)
+		}
+	}
+	return kept
 }
 
 // reread folds again into record t, which absorbed others, the readings of
@@ -373,187 +406,6 @@ func SameRecord(a, b *Talk) bool {
 		}
 	}
 	return true
-}
-
-// apartInDataset reports whether two records of a dataset are two entries,
-// however alike: both listed now, or listed at once (listedTogether).
-func apartInDataset(a, b *Talk) bool {
-	return (a.Listed && b.Listed) || listedTogether(a, b)
-}
-
-// groupDoubles groups the records of talks that one reading would give one
-// id (SameKey), or that the identity rules show to be one talk by SameDate
-// evidence or stronger unless apart says they are two entries, or one of
-// them is apart from a record the other is grouped with. Each group lists
-// its records in the order of firstSeenOrder: the first is the one to
-// keep, a record of preferred (by id) before the others.
-//
-// Only pairs with a record of seeds are compared (nil: every pair): the
-// records a change touched, when the others were checked before.
-func groupDoubles(talks []Talk, seeds []int, apart func(i, j int) bool, preferred map[string]*Talk) [][]int {
-	var scope []int
-	if seeds != nil {
-		scope = comparableToSeeds(talks, seeds)
-	} else {
-		scope = make([]int, len(talks))
-		for i := range scope {
-			scope[i] = i
-		}
-	}
-	keys := make(map[int]*keyed, len(scope))
-	index := newCandidates()
-	for _, i := range scope {
-		k := keyOf(&talks[i])
-		keys[i] = &k
-		index.add(i, &k, false)
-	}
-	videos := videoCounts(talks)
-	shared := func(id string) bool { return videos[id] == 2 }
-	isSeed := func(int) bool { return true }
-	if seeds != nil {
-		set := make(map[int]bool, len(seeds))
-		for _, i := range seeds {
-			set[i] = true
-		}
-		isSeed = func(i int) bool { return set[i] }
-	} else {
-		seeds = scope
-	}
-	type link struct {
-		i, j int
-		ev   Evidence // sameKeyLink for one id
-	}
-	const sameKeyLink = SameVideo + 1
-	var links []link
-	for _, i := range seeds {
-		for _, j := range index.of(keys[i], false) {
-			// Each pair once: from its seed, or from the first of two.
-			if j == i || (isSeed(j) && j < i) {
-				continue
-			}
-			if sameKey(keys[i], keys[j]) {
-				links = append(links, link{i, j, sameKeyLink})
-			} else if ev := evidence(keys[i], keys[j], shared); ev >= SameDate && !apart(i, j) {
-				links = append(links, link{i, j, ev})
-			}
-		}
-	}
-	// Strongest links first. A link joins two groups unless a record of one
-	// is apart from a record of the other: two talks listed at once stay
-	// two though a third record reads like each. One id is one talk, always.
-	slices.SortFunc(links, func(a, b link) int {
-		return cmp.Or(-cmp.Compare(a.ev, b.ev), cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j))
-	})
-	parent := map[int]int{}
-	members := map[int][]int{} // root → its group
-	var find func(int) int
-	find = func(i int) int {
-		p, ok := parent[i]
-		if !ok || p == i {
-			return i
-		}
-		parent[i] = find(p)
-		return parent[i]
-	}
-	group := func(root int) []int {
-		if g, ok := members[root]; ok {
-			return g
-		}
-		return []int{root}
-	}
-	for _, l := range links {
-		ri, rj := find(l.i), find(l.j)
-		if ri == rj {
-			continue
-		}
-		gi, gj := group(ri), group(rj)
-		if l.ev != sameKeyLink && slices.ContainsFunc(gi, func(a int) bool {
-			return slices.ContainsFunc(gj, func(b int) bool { return apart(a, b) })
-		}) {
-			continue
-		}
-		parent[ri], parent[rj] = ri, ri
-		members[ri] = append(slices.Clip(gi), gj...)
-		delete(members, rj)
-	}
-	var groups [][]int
-	for _, g := range members {
-		slices.SortFunc(g, func(a, b int) int { return firstSeenOrder(&talks[a], &talks[b], preferred) })
-		groups = append(groups, g)
-	}
-	slices.SortFunc(groups, func(a, b []int) int { return cmp.Compare(talks[a[0]].ID, talks[b[0]].ID) })
-	return groups
-}
-
-// comparableToSeeds returns the records that can be one talk with
-// a record of seeds (comparable: the same event, or a common page), the
-// only ones groupDoubles need key and index: a daily run's few changed
-// records are not compared with a large dataset's other events.
-func comparableToSeeds(talks []Talk, seeds []int) []int {
-	folded := map[string]string{} // event → Fold(event): a dataset has few events
-	fold := func(event string) string {
-		f, ok := folded[event]
-		if !ok {
-			f = Fold(event)
-			folded[event] = f
-		}
-		return f
-	}
-	events, pages := map[string]bool{}, map[string]bool{}
-	for _, i := range seeds {
-		events[fold(talks[i].Event)] = true
-		for _, u := range talks[i].SourceURLs {
-			pages[u] = true
-		}
-	}
-	var near []int
-	for i := range talks {
-		if events[fold(talks[i].Event)] || slices.ContainsFunc(talks[i].SourceURLs, func(u string) bool { return pages[u] }) {
-			near = append(near, i)
-		}
-	}
-	return near
-}
-
-// firstSeenOrder orders records preferred first, then by the day they were
-// first seen (unknown last), then by id: the first of a group of doubles
-// keeps its id, the first id the talk had.
-func firstSeenOrder(a, b *Talk, preferred map[string]*Talk) int {
-	return cmp.Or(
-		-cmp.Compare(boolRank(preferred[a.ID] != nil), boolRank(preferred[b.ID] != nil)),
-		cmp.Compare(boolRank(a.FirstSeen == ""), boolRank(b.FirstSeen == "")),
-		cmp.Compare(a.FirstSeen, b.FirstSeen),
-		cmp.Compare(a.ID, b.ID),
-	)
-}
-
-// listedTogether reports whether a and b may have been listed at once, as
-// far as the records tell: the days from each one's first_seen to its
-// last_seen overlap. An edit replaces one listing by another, the old one
-// last seen before the new one is first seen; two entries listed at once
-// are two talks, however alike. (A talk dropped for a while and listed
-// again spans its gap: a record that reads as another talk meanwhile stays
-// apart from it.)
-func listedTogether(a, b *Talk) bool {
-	return a.FirstSeen != "" && a.LastSeen != "" && b.FirstSeen != "" && b.LastSeen != "" &&
-		a.FirstSeen <= b.LastSeen && b.FirstSeen <= a.LastSeen
-}
-
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func videoCounts(talks []Talk) map[string]int {
-	counts := map[string]int{}
-	for _, t := range talks {
-		if t.YouTubeID != "" {
-			counts[t.YouTubeID]++
-		}
-	}
-	return counts
 }
 
 // absorb merges record other into keep, which keeps its id: the record
@@ -687,25 +539,6 @@ func (m *merger) changes() []Change {
 	return changes
 }
 
-// classify says how record after differs from record before (nil for a
-// record that is new), and whether that is news.
-func classify(before, after *Talk, merged []string) (Change, bool) {
-	switch {
-	case before == nil:
-		return changeOf(*after, ChangeAdded, nil), true
-	case len(merged) > 0:
-		c := changeOf(*after, ChangeMerged, ChangedFields(*before, *after))
-		c.Merged = slices.Sorted(slices.Values(merged))
-		return c, true
-	case before.Listed && !after.Listed:
-		return changeOf(*after, ChangeUnlisted, ChangedFields(*before, *after)), true
-	}
-	if fields := ChangedFields(*before, *after); len(fields) > 0 {
-		return changeOf(*after, ChangeUpdated, fields), true
-	}
-	return Change{}, false
-}
-
 // LastListed returns, in order, the indexes of the talks that the latest
 // reading of pages up to day listed. A reading moves the last_seen of every
 // talk it lists to its day, so for each page these are the talks that
@@ -740,93 +573,4 @@ func LastListed(talks []Talk, pages []string, day string) []int {
 		}
 	}
 	return out
-}
-
-// ChangedFields lists the fields whose change is news (Field.Edit) that
-// differ between two versions of a record, in the contract's order.
-func ChangedFields(a, b Talk) []string {
-	var fields []string
-	for _, f := range Fields {
-		if f.Edit && !f.Equal(&a, &b) {
-			fields = append(fields, f.Name)
-		}
-	}
-	return fields
-}
-
-// Diff compares two versions of a dataset, as Merge would report the
-// change from one to the other: a record of old is found in new by its id,
-// by an id new gives as a previous id, or else by the identity rules among
-// the records of new that old does not hold; several records of old found
-// in one record of new were merged. A record of old found nowhere in new is
-// reported removed: a dataset kept by mlsysscrape never loses one.
-func Diff(old, new []Talk) []Change {
-	ids := map[string]int{}
-	for i, t := range new {
-		for _, id := range t.PreviousIDs {
-			ids[id] = i
-		}
-	}
-	for i, t := range new {
-		ids[t.ID] = i
-	}
-	found := map[int][]int{} // record of new → records of old
-	var lost []int
-	for j, o := range old {
-		if i, ok := ids[o.ID]; ok {
-			found[i] = append(found[i], j)
-		} else {
-			lost = append(lost, j)
-		}
-	}
-	if len(lost) > 0 {
-		newKeys := keysOf(new)
-		index := newCandidates()
-		for i := range new {
-			if len(found[i]) == 0 {
-				index.add(i, &newKeys[i], true)
-			}
-		}
-		videos := videoCounts(append(slices.Clone(old), new...))
-		shared := func(id string) bool { return videos[id] == 2 }
-		for _, j := range slices.Clone(lost) {
-			o := keyOf(&old[j])
-			for _, i := range index.of(&o, true) {
-				if len(found[i]) == 0 && evidence(&o, &newKeys[i], shared) != NoEvidence {
-					found[i] = append(found[i], j)
-					lost = slices.DeleteFunc(lost, func(x int) bool { return x == j })
-					break
-				}
-			}
-		}
-	}
-	var changes []Change
-	for i := range new {
-		t := &new[i]
-		olds := found[i]
-		var before *Talk
-		var merged []string
-		for _, j := range olds {
-			if before == nil || old[j].ID == t.ID {
-				before = &old[j]
-			}
-		}
-		for _, j := range olds {
-			if &old[j] != before {
-				merged = append(merged, old[j].ID)
-			}
-		}
-		if c, ok := classify(before, t, merged); ok {
-			changes = append(changes, c)
-		}
-	}
-	for _, j := range lost {
-		changes = append(changes, changeOf(old[j], ChangeRemoved, nil))
-	}
-	sort.SliceStable(changes, func(a, b int) bool { return changes[a].ID < changes[b].ID })
-	return changes
-}
-
-func changeOf(t Talk, kind string, fields []string) Change {
-	return Change{ID: t.ID, Change: kind, Fields: fields, Title: t.Title, Event: t.Event, Date: t.Date}
 }
