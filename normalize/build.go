@@ -27,7 +27,10 @@ type Report struct {
 func Build(pages []*raw.Records) ([]Talk, Report) {
 	var rep Report
 	var talks []Talk
+	var anchors []string
+	haveSchedule := false
 	for _, p := range pages {
+		haveSchedule = haveSchedule || len(p.Slots) > 0
 		for _, s := range p.Skipped {
 			rep.Skipped = append(rep.Skipped, Note{SourceURL: s.SourceURL, Text: s.Text, Reason: s.Reason})
 		}
@@ -36,9 +39,10 @@ func Build(pages []*raw.Records) ([]Talk, Report) {
 		}
 		for i := range p.Talks {
 			talks = append(talks, fromRaw(&p.Talks[i], &rep))
+			anchors = append(anchors, anchorOf(&p.Talks[i]))
 		}
 	}
-	j := joiner{talks: talks, rep: &rep}
+	j := joiner{talks: talks, anchors: anchors, rep: &rep}
 	for _, p := range pages {
 		j.papers = append(j.papers, p.Papers...)
 	}
@@ -47,10 +51,21 @@ func Build(pages []*raw.Records) ([]Talk, Report) {
 			j.joinSchedule(p)
 		}
 	}
-	for i := range j.talks {
-		assignID(&j.talks[i])
+	j.dropPersonBlocks(haveSchedule)
+	talks = j.kept()
+	for i := range talks {
+		assignID(&talks[i])
 	}
-	return Dedup(j.talks), rep
+	return Dedup(talks), rep
+}
+
+// anchorOf is where a link to the talk points: its page and the id of the
+// element that opens its block.
+func anchorOf(r *raw.Talk) string {
+	if r.Anchor == "" {
+		return ""
+	}
+	return r.SourceURL + "#" + r.Anchor
 }
 
 // fromRaw interprets one talk as a page showed it.
@@ -191,11 +206,14 @@ func Richest(a, b Talk) Talk {
 	return a
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
+// firstNonEmpty returns the first of values that is not "".
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
 	}
-	return b
+	return ""
 }
 
 // richerSpeakers keeps the longer list, filling its missing affiliations

@@ -14,8 +14,11 @@ import (
 //
 // It accepts US month/day/year with an optional weekday in front
 // ("M 10/20/25", "Th. 5/19/22", "03/10/22", "10/20/2025"; two-digit years
-// are 20YY), ISO dates, and written-out header dates ("October 27, 2019",
-// "Oct. 27, 2019", "27 October 2019"). An empty cell is no date and no
+// are 20YY), ISO dates, and written-out dates with full or abbreviated
+// month names and optional ordinal suffixes ("October 27, 2019", "Oct. 27,
+// 2019", "July 31, 2025", "Dec 2nd, 2024", "27 October 2019", "2nd of
+// December 2024"), as workshop headers and the seminar template's sibling
+// sites write them (docs/pages.md §1.7). An empty cell is no date and no
 // error. Text after the date ("1/21/21 (12 pm PT)") is a note and is
 // ignored; the things a reader would want to know about are reported as
 // warnings instead: a second date in the cell (the first one wins), a
@@ -62,10 +65,10 @@ var (
 	// separators are compared in code (RE2 has no backreferences), so
 	// "3-4.30" in a note is not a date.
 	numericDate = regexp.MustCompile(`(\d+)([/.-])(\d+)([/.-])(\d+)`)
-	// October 27, 2019 / Oct. 27 2019 / Sept 5th, 2019
-	monthFirstDate = regexp.MustCompile(`(?i)\b` + monthPattern + `\.?\s*(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b`)
-	// 27 October 2019 / 27th Oct., 2019
-	dayFirstDate = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+` + monthPattern + `\.?,?\s+(\d{4})\b`)
+	// October 27, 2019 / Oct. 27 2019 / Sept 5th, 2019 / Dec 2nd,2024
+	monthFirstDate = regexp.MustCompile(`(?i)\b` + monthPattern + `\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(\d{4})\b`)
+	// 27 October 2019 / 27th Oct., 2019 / 2nd of December 2024
+	dayFirstDate = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPattern + `\.?(?:\s*,\s*|\s+)(\d{4})\b`)
 )
 
 // findDates returns the date-shaped stretches of s, leftmost first, without

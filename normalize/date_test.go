@@ -108,6 +108,32 @@ func TestParseDateSeminar(t *testing.T) {
 	}
 }
 
+// siblingDates are the date cells of the sibling seminar sites in
+// fixtures/sibling/seminar-*/ (docs/pages.md §1.7), written out, with
+// their dates. None of them has a wrong weekday.
+var siblingDates = []struct{ cell, iso string }{
+	{"July 31, 2025", "2025-07-31"},
+	{"Aug 7th, 2025", "2025-08-07"},
+	{"Thu, Aug 14th, 2025", "2025-08-14"},
+	{"Dec 2nd, 2024", "2024-12-02"},
+	{"Sept 9th, 2025", "2025-09-09"},
+	{"Tue, Sept 16th, 2025", "2025-09-16"},
+	{"September 23, 2025", "2025-09-23"},
+	{"Oct 7th, 2025", "2025-10-07"},
+	{"Nov 25th, 2025", "2025-11-25"},
+	{"Dec 2nd, 2025", "2025-12-02"},
+	{"May 6th, 2025", "2025-05-06"},
+}
+
+func TestParseDateSiblingSeminars(t *testing.T) {
+	for _, tt := range siblingDates {
+		iso, warnings, err := ParseDate(tt.cell)
+		if iso != tt.iso || warnings != nil || err != nil {
+			t.Errorf("ParseDate(%q) = %q, %q, %v; want %q, no warnings, no error", tt.cell, iso, warnings, err, tt.iso)
+		}
+	}
+}
+
 func TestParseDate(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -139,6 +165,31 @@ func TestParseDate(t *testing.T) {
 		{"ordinal", "October 27th, 2019", "2019-10-27", nil},
 		{"weekday before a header date", "Sunday, October 27, 2019", "2019-10-27", nil},
 		{"lower case month", "october 27, 2019", "2019-10-27", nil},
+		// Sibling seminar sites write dates out (docs/pages.md §1.7).
+		{"full month", "July 31, 2025", "2025-07-31", nil},
+		{"short month, ordinal", "Dec 2nd, 2024", "2024-12-02", nil},
+		{"short month with a dot, ordinal", "Dec. 2nd, 2024", "2024-12-02", nil},
+		{"ordinal, no comma", "Dec 2nd 2024", "2024-12-02", nil},
+		{"ordinal in capitals", "JULY 31ST, 2025", "2025-07-31", nil},
+		{"first", "Jan 1st, 2025", "2025-01-01", nil},
+		{"third", "Sept 3rd, 2024", "2024-09-03", nil},
+		{"no space after the comma", "Dec 2,2024", "2024-12-02", nil},
+		{"ordinal, no space after the comma", "December 2nd,2024", "2024-12-02", nil},
+		{"space before the comma", "July 31 , 2025", "2025-07-31", nil},
+		{"day first, ordinal", "2nd Dec 2024", "2024-12-02", nil},
+		{"day first, of", "2nd of December, 2024", "2024-12-02", nil},
+		{"weekday before a written-out date", "Thursday, July 31, 2025", "2025-07-31", nil},
+		{"short weekday before an ordinal date", "Mon, Dec 2nd, 2024", "2024-12-02", nil},
+		{"weekday letter before a written-out date", "W, Jan 1st, 2025", "2025-01-01", nil},
+		{"time after a written-out date", "Aug 21st, 2025 4:00 PM", "2025-08-21", nil},
+		{
+			"wrong weekday before a written-out date", "Friday, July 31, 2025", "2025-07-31",
+			[]string{`weekday "Friday" but 2025-07-31 is a Thursday`},
+		},
+		{
+			"two written-out dates", "Dec 2nd, 2024 (moved to Dec 9th, 2024)", "2024-12-02",
+			[]string{`second date "Dec 9th, 2024" ignored, using the first (2024-12-02)`},
+		},
 		{"leap day", "2/29/24", "2024-02-29", nil},
 		{"note after the date", "1/21/21 (12 pm PT)", "2021-01-21", nil},
 		{"note with a range of times", "1/21/21 (3-4.30 pm PT)", "2021-01-21", nil},
@@ -198,6 +249,10 @@ func TestParseDateErrors(t *testing.T) {
 		{"Thanksgiving", "no date found"},
 		{"TBD", "no date found"},
 		{"October 27", "no date found"}, // no year: no way to know which
+		{"Dec 2nd", "no date found"},
+		{"TBA", "no date found"},
+		{"Dec 32nd, 2024", "no day 32 in December 2024"},
+		{"Feb 29th, 2025", "no day 29 in February 2025"},
 		{"v1.2.3", "no date found"},
 		{"10/20", "no date found"},
 		// The first date decides; a good one after a bad one is no rescue.
@@ -223,9 +278,13 @@ func FuzzParseDate(f *testing.F) {
 	for _, tt := range seminarDates {
 		f.Add(tt.cell)
 	}
+	for _, tt := range siblingDates {
+		f.Add(tt.cell)
+	}
 	for _, s := range []string{
 		"", "1/21/21 (12 pm PT)", "5/5/22 & 5/12/22", "M 1/11/23", "Th. 5/19/22", "October 27, 2019",
 		"Oct. 27, 2019", "27 October 2019", "13/40/22", "Thanksgiving", "2025-10-20", "9.45.10",
+		"July 31, 2025", "Dec 2nd, 2024", "2nd of December, 2024", "Dec 2,2024", "Mon, Dec 2nd, 2024", "TBA",
 	} {
 		f.Add(s)
 	}

@@ -15,9 +15,12 @@ import (
 // the accepted papers page.
 type joiner struct {
 	talks   []Talk
+	anchors []string // where a link to each talk points: "…/talks.html#key1", "" if nowhere
 	papers  []raw.Paper
 	rep     *Report
 	matched map[int]bool
+	// notTalks are talks found not to be talks: they are left out.
+	notTalks map[int]bool
 }
 
 func (j *joiner) joinSchedule(p *raw.Records) {
@@ -31,8 +34,99 @@ func (j *joiner) joinSchedule(p *raw.Records) {
 		j.rep.warn(p.URL, "date", err.Error())
 	}
 	for i, s := range p.Slots {
+		if j.claimSection(s, times[i], event) {
+			continue
+		}
 		j.joinSlot(s, times[i], event, date)
 	}
+}
+
+// personBlock reports whether a talk is only a person: the talks page
+// names a speaker but gives no title and no abstract (a panelist, or one
+// of a session's speakers whose talks the page does not describe).
+func personBlock(t *Talk) bool { return t.Title == "" && t.Abstract == "" && len(t.Speakers) > 0 }
+
+// claimSection handles a slot that stands for a section of the talks
+// page: a session ("Session 4: ML Systems Updates (Chair: …)") named for a
+// section of person blocks ("ML Systems Updates"). Each of those is a talk
+// of the slot's session and time, and the slot itself (its list of
+// systems, say) is not a talk. It reports whether s was such a slot.
+func (j *joiner) claimSection(s raw.Slot, tr TimeRange, event string) bool {
+	session := Fold(s.Session)
+	if session == "" || s.Item {
+		return false
+	}
+	var claimed []int
+	series := ""
+	for i := range j.talks {
+		t := &j.talks[i]
+		if j.matched[i] || t.Event != event || !personBlock(t) || t.Series == "" {
+			continue
+		}
+		if f := Fold(t.Series); strings.Contains(" "+session+" ", " "+f+" ") && (series == "" || series == t.Series) {
+			series = t.Series
+			claimed = append(claimed, i)
+		}
+	}
+	if len(claimed) == 0 {
+		return false
+	}
+	for _, i := range claimed {
+		t := &j.talks[i]
+		j.matched[i] = true
+		t.Session = Line(s.Session)
+		if tr.Start != "" {
+			t.StartTime, t.EndTime = Nullable(tr.Start), Nullable(tr.End)
+		}
+		t.SourceURLs = unionSorted(t.SourceURLs, []string{s.SourceURL})
+	}
+	j.rep.Skipped = append(j.rep.Skipped, Note{SourceURL: s.SourceURL, Text: Line(s.Time + " " + s.Label),
+		Reason: fmt.Sprintf("stands for the %d talks of %q on the talks page", len(claimed), series)})
+	return true
+}
+
+// dropPersonBlocks leaves out the person blocks no schedule session
+// claimed: a speaker with no title, no abstract and no slot is not a
+// talk (the panelists of a panel). Without a schedule nothing can claim
+// them; then only a section named for a panel is left out.
+func (j *joiner) dropPersonBlocks(haveSchedule bool) {
+	for i := range j.talks {
+		t := &j.talks[i]
+		if j.matched[i] || !personBlock(t) {
+			continue
+		}
+		panel := strings.Contains(Fold(t.Series), "panel")
+		if !haveSchedule && !panel {
+			continue
+		}
+		if j.notTalks == nil {
+			j.notTalks = map[int]bool{}
+		}
+		j.notTalks[i] = true
+		names := make([]string, len(t.Speakers))
+		for k, sp := range t.Speakers {
+			names[k] = sp.Name
+		}
+		reason := "a speaker with no title, no abstract and no slot of the schedule: not a talk"
+		if t.Series != "" {
+			reason = fmt.Sprintf("a speaker of %q with no title, no abstract and no slot of the schedule: not a talk", t.Series)
+		}
+		j.rep.Skipped = append(j.rep.Skipped, Note{SourceURL: firstNonEmpty(t.SourceURLs...), Text: strings.Join(names, ", "), Reason: reason})
+	}
+}
+
+// kept returns the talks that are talks.
+func (j *joiner) kept() []Talk {
+	if len(j.notTalks) == 0 {
+		return j.talks
+	}
+	out := make([]Talk, 0, len(j.talks)-len(j.notTalks))
+	for i, t := range j.talks {
+		if !j.notTalks[i] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // slotTimes reads the slots' times as one day. Slots cut from one line
@@ -61,9 +155,15 @@ func slotTimes(slots []raw.Slot, pageURL string, rep *Report) []TimeRange {
 func (j *joiner) joinSlot(s raw.Slot, tr TimeRange, event, date string) {
 	label := Line(s.Label)
 	kind, rest := splitTalkPrefix(label)
-	i, ok := j.findTalk(event, label, Line(s.Title), rest)
+	i, ok := -1, false
+	if !s.Item {
+		i, ok = j.findTalk(event, label, Line(s.Title), rest, s.TalksURL)
+	}
 	if !ok {
-		i = j.newTalkFromSlot(s, kind, rest, event, date)
+		if i, ok = j.newTalkFromSlot(s, kind, rest, event, date); !ok {
+			return
+		}
+		ok = false
 	}
 	t := &j.talks[i]
 	j.matched[i] = true
@@ -78,12 +178,40 @@ func (j *joiner) joinSlot(s raw.Slot, tr TimeRange, event, date string) {
 	t.SourceURLs = unionSorted(t.SourceURLs, []string{s.SourceURL})
 	if ok {
 		addScheduleAffiliations(t, label)
+		if t.Title == "" {
+			t.Title = titleBeforeSpeaker(firstNonEmpty(Line(s.Title), rest), t.Speakers)
+		}
 	}
 }
 
-// findTalk finds the talk a slot is about: one whose speaker is named in
-// the label, or whose title the label gives.
-func (j *joiner) findTalk(event, label, emTitle, rest string) (int, bool) {
+// titleBeforeSpeaker reads a talk's title from a slot label that gives it
+// before the speaker's name ("Caffe2 + PyTorch, Yangqing Jia, …"), for a
+// talk whose talks page gives none. "" when the label opens with the name.
+func titleBeforeSpeaker(label string, speakers []Speaker) string {
+	lower := strings.ToLower(label)
+	for _, sp := range speakers {
+		name := strings.ToLower(sp.Name)
+		if name == "" || len(name) != len(sp.Name) {
+			continue
+		}
+		if at := strings.Index(lower, name); at > 0 && len(lower) == len(label) {
+			return strings.Trim(label[:at], " ,;:-–")
+		}
+	}
+	return ""
+}
+
+// findTalk finds the talk a slot is about: the one it links to
+// ("talks#key1"), one whose speaker is named in the label, or one whose
+// title the label gives.
+func (j *joiner) findTalk(event, label, emTitle, rest, link string) (int, bool) {
+	if link != "" {
+		for i, a := range j.anchors {
+			if !j.matched[i] && a != "" && j.talks[i].Event == event && sameTarget(a, link) {
+				return i, true
+			}
+		}
+	}
 	folded := " " + Fold(label) + " "
 	for i, t := range j.talks {
 		if j.matched[i] || t.Event != event {
@@ -130,25 +258,83 @@ func addScheduleAffiliations(t *Talk, label string) {
 	}
 }
 
-// newTalkFromSlot makes a record for a slot no talk matched: from the
-// accepted paper it names, or else from the label itself.
-func (j *joiner) newTalkFromSlot(s raw.Slot, kind, rest, event, date string) int {
+// sameTarget reports whether two links point to one element of one page:
+// the same fragment on pages that differ at most by ".html" ("talks#key1"
+// and "talks.html#key1").
+func sameTarget(a, b string) bool {
+	pa, fa, okA := strings.Cut(a, "#")
+	pb, fb, okB := strings.Cut(b, "#")
+	return okA && okB && fa != "" && fa == fb && strings.TrimSuffix(pa, ".html") == strings.TrimSuffix(pb, ".html")
+}
+
+// newTalkFromSlot makes a record for a slot no talk matched. An item of a
+// slot reads as "PROJECT - NAMES, AFFILIATION". Presenters the label names
+// win; a slot that names none takes every author of the accepted paper
+// of its title. A slot that names no presenter, announces no talk and is
+// no paper is not a talk: it is skipped, and ok is false.
+func (j *joiner) newTalkFromSlot(s raw.Slot, kind, rest, event, date string) (i int, ok bool) {
 	t := Talk{Kind: kind, Event: event, Date: Nullable(date), SourceURLs: []string{s.SourceURL}}
-	title := firstNonEmpty(Line(s.Title), rest)
-	if p, ok := j.findPaper(title); ok {
-		t.Kind = KindContributedTalk
-		t.Title = Line(p.Title)
-		t.Speakers = ParseAuthors(p.Authors)
-		t.SourceURLs = unionSorted(t.SourceURLs, []string{p.SourceURL})
+	if s.Item {
+		t.Kind = KindTalk
+		t.Title, t.Speakers = parseItemLabel(Line(s.Label), Line(s.Title))
 	} else {
 		t.Title, t.Speakers = parseSlotLabel(rest, Line(s.Title), kind == KindContributedTalk)
+	}
+	p, found := j.findPaper(firstNonEmpty(Line(s.Title), t.Title, rest))
+	switch {
+	case s.Item:
+	case found:
+		t.Kind = KindContributedTalk
+		t.Title = firstNonEmpty(t.Title, Line(p.Title))
+		if len(t.Speakers) == 0 {
+			t.Speakers = ParseAuthors(p.Authors)
+		}
+		t.SourceURLs = unionSorted(t.SourceURLs, []string{p.SourceURL})
+	case len(t.Speakers) == 0 && kind == "":
+		j.rep.Skipped = append(j.rep.Skipped, Note{SourceURL: s.SourceURL, Text: Line(s.Time + " " + s.Label),
+			Reason: "names no presenter, announces no talk and is no accepted paper: not a talk"})
+		return 0, false
+	default:
 		j.rep.warn(s.SourceURL, "schedule", fmt.Sprintf("slot %q matches no entry of the talks or papers page; read from the label alone", Line(s.Label)))
 	}
 	if t.Kind == "" {
 		t.Kind = KindTalk
 	}
 	j.talks = append(j.talks, t)
-	return len(j.talks) - 1
+	j.anchors = append(j.anchors, "")
+	return len(j.talks) - 1, true
+}
+
+// itemDash separates an item's project from its presenters.
+var itemDash = []string{" - ", " – ", " — "}
+
+// parseItemLabel reads an item of a slot: "PROJECT - NAMES, AFFILIATION"
+// or "PROJECT (NAMES, AFFILIATION)". The names, split at "and", share the
+// affiliation, everything after the first comma ("Ray - Robert
+// Nishihara, University of California, Berkeley"). linkTitle, the text of
+// the item's link, is the project when given.
+func parseItemLabel(label, linkTitle string) (string, []Speaker) {
+	title, who := label, ""
+	for _, d := range itemDash {
+		if at := strings.Index(label, d); at >= 0 {
+			title, who = label[:at], label[at+len(d):]
+			break
+		}
+	}
+	if who == "" {
+		if open := strings.Index(label, "("); open > 0 && strings.HasSuffix(label, ")") {
+			title, who = label[:open], label[open+1:len(label)-1]
+		}
+	}
+	title = strings.TrimSpace(firstNonEmpty(linkTitle, title))
+	names, affiliation, _ := strings.Cut(who, ",")
+	var speakers []Speaker
+	for _, name := range grammar.SplitOutside(names, grammar.And) {
+		if name = Line(name); name != "" {
+			speakers = append(speakers, Speaker{Name: name, Affiliation: Line(affiliation)})
+		}
+	}
+	return title, speakers
 }
 
 func (j *joiner) findPaper(title string) (raw.Paper, bool) {
@@ -202,6 +388,9 @@ func parseSlotLabel(label, emTitle string, titleFirst bool) (string, []Speaker) 
 	return label, nil
 }
 
+// speakerFromSegments reads "NAME, ROLE, AFFILIATION" cut at its commas;
+// names joined by "and" share what follows them ("Daniel Kang and Deepti
+// Raghavan, Stanford University").
 func speakerFromSegments(segs []string) []Speaker {
 	if len(segs) == 0 || segs[0] == "" {
 		return nil
@@ -209,7 +398,13 @@ func speakerFromSegments(segs []string) []Speaker {
 	if len(segs) == 1 {
 		return ParseSpeakers(segs[0])
 	}
-	return ParseSpeakers(segs[0] + " (" + strings.Join(segs[1:], ", ") + ")")
+	var speakers []Speaker
+	for _, name := range grammar.SplitOutside(segs[0], grammar.And) {
+		if name = Line(name); name != "" {
+			speakers = append(speakers, ParseSpeakers(name+" ("+strings.Join(segs[1:], ", ")+")")...)
+		}
+	}
+	return speakers
 }
 
 func splitTrim(s string) []string {
@@ -224,9 +419,21 @@ func splitTrim(s string) []string {
 
 var nameParticles = map[string]bool{"de": true, "van": true, "von": true, "da": true, "di": true, "le": true, "la": true, "del": true, "der": true}
 
-// looksLikeName accepts two to four capitalised words without digits:
-// "Paul Barham", "Rashmi K. Vinayak", not "TensorFlow" or "Caffe2 + PyTorch".
+// looksLikeName accepts a name, or names joined by "and" or "&", each two
+// to four capitalised words without digits: "Paul Barham", "Rashmi K.
+// Vinayak", "Daniel Kang and Deepti Raghavan", not "TensorFlow" or
+// "Caffe2 + PyTorch".
 func looksLikeName(s string) bool {
+	parts := grammar.SplitOutside(s, grammar.And)
+	for _, p := range parts {
+		if !looksLikeOneName(p) {
+			return false
+		}
+	}
+	return len(parts) > 0
+}
+
+func looksLikeOneName(s string) bool {
 	words := strings.Fields(s)
 	if len(words) < 2 || len(words) > 4 {
 		return false

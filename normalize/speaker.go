@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -78,28 +79,69 @@ func parseSpeakerGroup(group string) []Speaker {
 	var speakers []Speaker
 	for _, part := range parts {
 		for _, one := range splitOutsideParens(part, grammar.And) {
-			if s := parseSpeaker(one); s != (Speaker{}) {
-				speakers = append(speakers, s)
-			}
+			speakers = append(speakers, parseSpeaker(one)...)
 		}
 	}
 	return speakers
 }
 
-// parseSpeaker reads "Name (parenthetical)". Text after the parenthetical
-// is dropped unless there is no name before it ("(Stanford) Jane Doe").
-func parseSpeaker(s string) Speaker {
+// parseSpeaker reads "Name (parenthetical) (parenthetical)…". The first
+// parenthetical that is not a note is the affiliation (with a role, see
+// roleAndAffiliation); a note that says which part of the talk the
+// speaker gives ("(first half)", "(part 2)") is dropped, and one that
+// names a co-speaker ("(joint with Priya Raman)") adds that speaker. Text
+// after the parentheticals is dropped unless there is no name before them
+// ("(Stanford) Jane Doe").
+func parseSpeaker(s string) []Speaker {
 	open := strings.IndexByte(s, '(')
 	if open < 0 {
-		return Speaker{Name: Line(strings.ReplaceAll(s, ")", " "))}
+		return nonEmpty(Speaker{Name: Line(strings.ReplaceAll(s, ")", " "))})
 	}
-	inner, after := matchParen(s[open+1:])
 	name := Line(strings.ReplaceAll(s[:open], ")", " "))
+	var groups []string
+	rest, after := s[open+1:], ""
+	for {
+		inner, tail := matchParen(rest)
+		groups = append(groups, inner)
+		next := strings.TrimSpace(tail)
+		if !strings.HasPrefix(next, "(") {
+			after = tail
+			break
+		}
+		rest = next[1:]
+	}
 	if name == "" {
 		name = Line(strings.NewReplacer("(", " ", ")", " ").Replace(after))
 	}
-	role, affiliation := roleAndAffiliation(inner)
-	return Speaker{Name: name, Affiliation: affiliation, Role: role}
+	sp, read := Speaker{Name: name}, false
+	var also []Speaker
+	for _, g := range groups {
+		note := Line(g)
+		switch m := jointWith.FindStringSubmatchIndex(note); {
+		case partNote.MatchString(note):
+		case m != nil:
+			also = append(also, parseSpeakerGroup(note[m[1]:])...)
+		case !read:
+			sp.Role, sp.Affiliation = roleAndAffiliation(g)
+			read = true
+		}
+	}
+	return append(nonEmpty(sp), also...)
+}
+
+var (
+	// partNote is a parenthetical saying which part of a talk a speaker
+	// gives: not an affiliation.
+	partNote = regexp.MustCompile(`(?i)^(?:(?:first|second|last|1st|2nd)\s+half|part\s+\d+)$`)
+	// jointWith opens a parenthetical naming a co-speaker.
+	jointWith = regexp.MustCompile(`(?i)^(?:joint(?:ly)?|together|co-?presenting|co-?presented)\s+with\s+`)
+)
+
+func nonEmpty(s Speaker) []Speaker {
+	if s == (Speaker{}) {
+		return nil
+	}
+	return []Speaker{s}
 }
 
 // matchParen splits s, which follows an opening parenthesis, at the

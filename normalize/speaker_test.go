@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // seminarPresenters are all the distinct presenter cells of the seminar
@@ -662,6 +664,36 @@ func BenchmarkParseSpeakers(b *testing.B) {
 	for b.Loop() {
 		for _, tt := range seminarPresenters {
 			ParseSpeakers(tt.cell)
+		}
+	}
+}
+
+// Sibling seminar sites put notes after a speaker that are not
+// affiliations: which part of the talk they give, or who they give it
+// with (docs/pages.md §1.7).
+func TestParseSpeakersNotes(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []Speaker
+	}{
+		{"Tomas Ilbrek (first half)", []Speaker{{Name: "Tomas Ilbrek"}}},
+		{"Tomas Ilbrek (Second Half)", []Speaker{{Name: "Tomas Ilbrek"}}},
+		{"Anika Brandt (first half) (Orchard Labs)", []Speaker{{Name: "Anika Brandt", Affiliation: "Orchard Labs"}}},
+		{"Anika Brandt (Orchard Labs) (first half)", []Speaker{{Name: "Anika Brandt", Affiliation: "Orchard Labs"}}},
+		{"Anika Brandt (Orchard Labs) (part 2)", []Speaker{{Name: "Anika Brandt", Affiliation: "Orchard Labs"}}},
+		{"Yusuf Okonjo (joint with Priya Raman)", []Speaker{{Name: "Yusuf Okonjo"}, {Name: "Priya Raman"}}},
+		{"Yusuf Okonjo (Southgate College) (joint with Priya Raman)",
+			[]Speaker{{Name: "Yusuf Okonjo", Affiliation: "Southgate College"}, {Name: "Priya Raman"}}},
+		{"Yusuf Okonjo (joint with Priya Raman (Orchard Labs))",
+			[]Speaker{{Name: "Yusuf Okonjo"}, {Name: "Priya Raman", Affiliation: "Orchard Labs"}}},
+		// Unchanged: a parenthetical that is not a note is the affiliation.
+		{"Dan Fu (Stanford, Together)", []Speaker{{Name: "Dan Fu", Affiliation: "Stanford, Together"}}},
+		{"Jane Doe (Halfmoon Labs)", []Speaker{{Name: "Jane Doe", Affiliation: "Halfmoon Labs"}}},
+		{"(Stanford) Jane Doe", []Speaker{{Name: "Jane Doe", Affiliation: "Stanford"}}},
+	}
+	for _, tt := range tests {
+		if got := ParseSpeakers(tt.in); !cmp.Equal(got, tt.want) {
+			t.Errorf("ParseSpeakers(%q) = %+v, want %+v", tt.in, got, tt.want)
 		}
 	}
 }

@@ -93,14 +93,14 @@ func TestFaultPartialFailureKeepsFailedSource(t *testing.T) {
 			"fetch URL: HTTP 500 Internal Server Error"},
 		{"error page with status 200", func(*fixtureSite) http.HandlerFunc {
 			return fixturetest.Respond(http.StatusOK, `<html><head><title>Under maintenance</title></head><body><p>Back soon.</p></body></html>`)
-		}, `URL: no extractor recognises the page (the page is headed "Under maintenance")`},
+		}, `URL: no extractor recognises the page (the page is headed "Under maintenance"); docs/adding-a-site.md says how to add one`},
 		{"empty 200", func(*fixtureSite) http.HandlerFunc { return fixturetest.Respond(http.StatusOK, "") },
 			"fetch URL: HTTP 200 with an empty body"},
 		{"markup changed", func(site *fixtureSite) http.HandlerFunc {
 			page := string(site.Page(mirrorSosp17Talks))
 			start, end := strings.Index(page, `<section id="main-content">`), strings.Index(page, `</section>`)
 			return fixturetest.Respond(http.StatusOK, page[:start]+`<section id="main-content"><h1>Invited Talks</h1><p>To be announced.</p>`+page[end:])
-		}, `URL: no extractor recognises the page (the page is headed "AI Systems Workshop at SOSP 2017")`},
+		}, `URL: no extractor recognises the page (the page is headed "AI Systems Workshop at SOSP 2017"); docs/adding-a-site.md says how to add one`},
 	}
 	for _, tt := range faults {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,17 +15,11 @@ import (
 // from pageURL, and writes its records to w as JSON: dataset records, or
 // with asRaw the extractor's output before normalization.
 func Parse(page io.Reader, pageURL string, asRaw bool, w io.Writer) error {
-	body, err := io.ReadAll(page)
+	body, err := readPage(page, pageURL)
 	if err != nil {
 		return err
 	}
-	// A saved page keeps its bytes but loses its Content-Type header: its
-	// encoding comes from a BOM or <meta charset>, as in a browser.
-	decoded, err := scrape.DecodeBody(body, "")
-	if err != nil {
-		return fmt.Errorf("%s: %w", pageURL, err)
-	}
-	r, err := scrape.ExtractPage(decoded.Body, pageURL)
+	r, err := scrape.ExtractPage(body, pageURL)
 	if err != nil {
 		return err
 	}
@@ -41,4 +35,19 @@ func Parse(page io.Reader, pageURL string, asRaw bool, w io.Writer) error {
 	}
 	export.SortTalks(talks)
 	return export.WriteJSON(w, talks)
+}
+
+// readPage reads a saved page as UTF-8. A saved page keeps its bytes but
+// loses its Content-Type header: its encoding comes from a BOM or <meta
+// charset>, as in a browser.
+func readPage(page io.Reader, pageURL string) ([]byte, error) {
+	body, err := io.ReadAll(page)
+	if err != nil {
+		return nil, err
+	}
+	decoded, err := scrape.DecodeBody(body, "")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pageURL, err)
+	}
+	return decoded.Body, nil
 }

@@ -265,10 +265,6 @@ func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditi
 		return failed(page, status, size), err
 	}
 	records, err := Extract(p)
-	if errors.Is(err, ErrNoExtractor) && records.Site.Name != "" {
-		// Says what came instead: a login page, "Site under maintenance".
-		err = fmt.Errorf("%w (the page is headed %q)", err, records.Site.Name)
-	}
 	if text.Warning != "" {
 		records.Warnings = append(records.Warnings, raw.Warning{SourceURL: page, Field: "charset", Message: text.Warning})
 	}

@@ -61,6 +61,25 @@ var Extractors = []Extractor{
 // the page is a site's home page that only leads to talk pages.
 var ErrNoExtractor = errors.New("no extractor recognises the page")
 
+// NoExtractorError is a page no extractor recognises. It says what the
+// page is headed (a login page, "Site under maintenance") and where to
+// read how an extractor is added.
+type NoExtractorError struct {
+	URL     string
+	Heading string // the page's site name or title, "" if none
+}
+
+func (e *NoExtractorError) Error() string {
+	msg := e.URL + ": " + ErrNoExtractor.Error()
+	if e.Heading != "" {
+		msg += fmt.Sprintf(" (the page is headed %q)", e.Heading)
+	}
+	return msg + "; docs/adding-a-site.md says how to add one"
+}
+
+// Unwrap makes errors.Is(err, ErrNoExtractor) hold.
+func (e *NoExtractorError) Unwrap() error { return ErrNoExtractor }
+
 // ExtractPage parses body as the page at pageURL and extracts it: the
 // form for a saved copy of a page. It never panics on malformed input.
 func ExtractPage(body []byte, pageURL string) (*raw.Records, error) {
@@ -97,5 +116,5 @@ func Extract(p *Page) (*raw.Records, error) {
 		// papers page is never read as one, so its failure stays loud.
 		return r, nil
 	}
-	return r, fmt.Errorf("%s: %w", p.URL, ErrNoExtractor)
+	return r, &NoExtractorError{URL: p.URL.String(), Heading: site.Name}
 }

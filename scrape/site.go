@@ -19,6 +19,12 @@ import (
 // (name, venue, date) are composed into "X Workshop at VENUE YEAR"; the
 // header's <h1>; the page's first <h1>; its <title>.
 //
+// A page in the seminar theme (one with a talk list, docs/pages.md §1.7)
+// names its site only by the site's identity: <h1 class="site-name">, else
+// <meta property="og:site_name">, else og:title, else <title>, else
+// nothing. Its headings outside the site name are series ("Future
+// Talks"), never the event.
+//
 // It also says whether the page is itself one its site's menu would
 // follow: one that lists talks, papers or a schedule.
 func readSite(p *Page) (s raw.Site, listsTalks bool) {
@@ -38,6 +44,9 @@ type siteVisitor struct {
 	firstH1  *html.Node
 	title    *html.Node
 	menu     []*html.Node // anchors of the site menu, in page order
+
+	ogSiteName, ogTitle string // content of the og: meta tags
+	talkList            bool   // the page is in the seminar theme
 }
 
 func (sv *siteVisitor) walk(n *html.Node, inMenu bool) {
@@ -46,7 +55,13 @@ func (sv *siteVisitor) walk(n *html.Node, inMenu bool) {
 			continue
 		}
 		class := attr(c, "class")
+		if !sv.talkList && class != "" && hasToken(class, isTalkListClass) {
+			sv.talkList = true
+		}
 		switch {
+		case c.DataAtom == atom.Meta:
+			sv.meta(c)
+			continue
 		case sv.siteName == nil && class != "" && hasToken(class, isSiteName):
 			sv.siteName = c
 		case sv.header == nil && c.DataAtom == atom.Header && find(c, isHeading) != nil:
@@ -82,6 +97,32 @@ func holdsNoSite(n *html.Node) bool {
 
 func isSiteName(class string) bool { return class == "site-name" }
 
+func isTalkListClass(class string) bool { return class == "talk-list" }
+
+// meta keeps the site's name and the page's title from Open Graph tags,
+// written with property= as the protocol says or with name= as some
+// themes do.
+func (sv *siteVisitor) meta(n *html.Node) {
+	var key, content string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "property", "name":
+			if k := strings.ToLower(strings.TrimSpace(a.Val)); k == "og:site_name" || k == "og:title" {
+				key = k
+			}
+		case "content":
+			content = oneLine(a.Val)
+		}
+	}
+	switch {
+	case content == "":
+	case key == "og:site_name" && sv.ogSiteName == "":
+		sv.ogSiteName = content
+	case key == "og:title" && sv.ogTitle == "":
+		sv.ogTitle = content
+	}
+}
+
 // isMenuClass reports whether a class marks site navigation: the workshop
 // theme's <div class="mymenu"> with <span class="menu-link"> items.
 func isMenuClass(class string) bool {
@@ -94,13 +135,26 @@ func (sv *siteVisitor) name() (name, date string) {
 			return name, ""
 		}
 	}
+	if sv.talkList {
+		// The seminar theme: its headings are series.
+		if sv.ogSiteName != "" {
+			return sv.ogSiteName, ""
+		}
+		if sv.ogTitle != "" {
+			return sv.ogTitle, ""
+		}
+		if sv.title != nil {
+			return oneLine(textOf(sv.title)), ""
+		}
+		return "", ""
+	}
 	if sv.header != nil {
 		var short string
 		var lines []string
 		for c := sv.header.FirstChild; c != nil; c = c.NextSibling {
 			sv.headerLines(c, &short, &lines)
 		}
-		if name, date = workshopName(lines); name != "" {
+		if name, date = workshopName(short, lines); name != "" {
 			return name, date
 		}
 		if short != "" {
@@ -137,8 +191,9 @@ func (sv *siteVisitor) headerLines(n *html.Node, short *string, lines *[]string)
 
 var (
 	// headerDate matches a header's date line: "October 28, 2017",
-	// "Oct. 27-28, 2019", "28 October 2017".
-	headerDate = regexp.MustCompile(`(?i)^(?:[a-z]+,?\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,?|\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?)\s+(\d{4})$`)
+	// "Oct. 27-28, 2019", "28 October 2017", and one that goes on to say
+	// where ("December 8, 2017, Room 104 A"): the date is the match.
+	headerDate = regexp.MustCompile(`(?i)^(?:[a-z]+,?\s+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,?|\d{1,2}(?:\s*[-–]\s*\d{1,2})?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?)\s+(\d{4})(?:$|[\s,;:–—-])`)
 	year       = regexp.MustCompile(`\b(?:19|20)\d{2}\b`)
 	// workshopOn turns "Workshop on AI Systems" into "AI Systems".
 	workshopOn = regexp.MustCompile(`(?i)^(?:the\s+)?(?:\w+\s+)?workshop\s+(?:on|for)\s+(.+)$`)
@@ -148,16 +203,19 @@ var (
 
 // workshopName composes an event name from a workshop header's <h2>
 // lines: the workshop's name, an optional venue line "at …", and the date.
-// "Workshop on X" becomes "X Workshop"; a venue "at Long Name (ABBR)"
-// becomes "at ABBR"; the date's year is appended when the name has none.
-func workshopName(lines []string) (name, date string) {
+// "Workshop on X" becomes "X Workshop", or "S Workshop" when the header's
+// <h1>, short, is how X begins (the site's short name: "Systems for ML"
+// for "Systems for ML and Open Source Software"); a venue "at Long Name
+// (ABBR)" becomes "at ABBR"; the date's year is appended when the name has
+// none. A date line may go on to name a room: the date is kept alone.
+func workshopName(short string, lines []string) (name, date string) {
 	var venue string
 	for _, l := range lines {
 		lower := strings.ToLower(l)
 		switch {
 		case l == "":
 		case date == "" && headerDate.MatchString(l):
-			date = l
+			date = strings.TrimRight(headerDate.FindString(l), " ,;:–—-")
 		case venue == "" && strings.HasPrefix(lower, "at "):
 			venue = l
 		case name == "":
@@ -173,7 +231,11 @@ func workshopName(lines []string) (name, date string) {
 		}
 	}
 	if m := workshopOn.FindStringSubmatch(name); m != nil {
-		name = m[1] + " Workshop"
+		subject := m[1]
+		if short != "" && len(short) < len(subject) && strings.HasPrefix(strings.ToLower(subject), strings.ToLower(short)+" ") {
+			subject = short
+		}
+		name = subject + " Workshop"
 	}
 	if venue != "" {
 		if m := venueAbbr.FindStringSubmatch(venue); m != nil {

@@ -11,26 +11,36 @@ import (
 
 func TestWorkshopName(t *testing.T) {
 	tests := []struct {
+		short      string // the header's <h1>
 		lines      []string
 		name, date string
 	}{
-		{[]string{"Workshop on AI Systems", "at Symposium on Operating Systems Principles (SOSP)", "October 28, 2017"},
+		{"", []string{"Workshop on AI Systems", "at Symposium on Operating Systems Principles (SOSP)", "October 28, 2017"},
 			"AI Systems Workshop at SOSP 2017", "October 28, 2017"},
-		{[]string{"Workshop on AI Systems at SOSP 2019", "", "October 27, 2019"},
+		{"", []string{"Workshop on AI Systems at SOSP 2019", "", "October 27, 2019"},
 			"AI Systems Workshop at SOSP 2019", "October 27, 2019"},
-		{[]string{"Workshop on ML Systems", "at Neural Information Processing Systems (NeurIPS)", "December 8, 2018"},
+		{"", []string{"Workshop on ML Systems", "at Neural Information Processing Systems (NeurIPS)", "December 8, 2018"},
 			"ML Systems Workshop at NeurIPS 2018", "December 8, 2018"},
-		{[]string{"2nd Workshop on Learning Systems", "at the Conference of Somewhere", "Dec. 12-13, 2016"},
+		{"", []string{"2nd Workshop on Learning Systems", "at the Conference of Somewhere", "Dec. 12-13, 2016"},
 			"Learning Systems Workshop at the Conference of Somewhere 2016", "Dec. 12-13, 2016"},
-		{[]string{"October 27, 2019", "Systems for ML Workshop"}, "Systems for ML Workshop 2019", "October 27, 2019"},
-		{[]string{"Workshop on AI Systems"}, "AI Systems Workshop", ""},
-		{[]string{"", "October 27, 2019"}, "", "October 27, 2019"},
-		{nil, "", ""},
+		{"", []string{"October 27, 2019", "Systems for ML Workshop"}, "Systems for ML Workshop 2019", "October 27, 2019"},
+		{"", []string{"Workshop on AI Systems"}, "AI Systems Workshop", ""},
+		{"", []string{"", "October 27, 2019"}, "", "October 27, 2019"},
+		{"", nil, "", ""},
+		// The site's short name stands for a longer subject it begins.
+		{"Systems for ML", []string{"Workshop on Systems for ML and Open Source Software at NeurIPS 2018", "", "December 7, 2018"},
+			"Systems for ML Workshop at NeurIPS 2018", "December 7, 2018"},
+		{"ML Systems", []string{"Workshop on ML Systems", "at NIPS 2017", "December 8, 2017"}, "ML Systems Workshop at NIPS 2017", "December 8, 2017"},
+		{"AISys", []string{"Workshop on AI Systems", "at Symposium on Operating Systems Principles (SOSP)", "October 28, 2017"},
+			"AI Systems Workshop at SOSP 2017", "October 28, 2017"},
+		// A date line that goes on to say where.
+		{"", []string{"Workshop on Toy Systems", "December 8, 2017, Room 104 A"}, "Toy Systems Workshop 2017", "December 8, 2017"},
+		{"", []string{"Workshop on Toy Systems", "Dec. 8, 2017 – Long Beach Convention Center"}, "Toy Systems Workshop 2017", "Dec. 8, 2017"},
 	}
 	for _, tt := range tests {
-		name, date := workshopName(tt.lines)
+		name, date := workshopName(tt.short, tt.lines)
 		if name != tt.name || date != tt.date {
-			t.Errorf("workshopName(%q) = %q, %q; want %q, %q", tt.lines, name, date, tt.name, tt.date)
+			t.Errorf("workshopName(%q, %q) = %q, %q; want %q, %q", tt.short, tt.lines, name, date, tt.name, tt.date)
 		}
 	}
 }

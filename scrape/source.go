@@ -38,6 +38,16 @@ var DefaultSources = []Source{
 		{URL: "http://learningsys.org/sosp19/schedule.html", Extractor: "workshop-schedule"},
 		{URL: "http://learningsys.org/sosp19/acceptedpapers.html", Extractor: "workshop-papers"},
 	}},
+	{Name: "nips17", Pages: []SourcePage{
+		{URL: "http://learningsys.org/nips17/talks.html", Extractor: "workshop-talks"},
+		{URL: "http://learningsys.org/nips17/schedule.html", Extractor: "workshop-schedule"},
+		{URL: "http://learningsys.org/nips17/acceptedpapers.html", Extractor: "workshop-papers"},
+	}},
+	{Name: "nips18", Pages: []SourcePage{
+		{URL: "http://learningsys.org/nips18/talks.html", Extractor: "workshop-talks"},
+		{URL: "http://learningsys.org/nips18/schedule.html", Extractor: "workshop-schedule"},
+		{URL: "http://learningsys.org/nips18/acceptedpapers.html", Extractor: "workshop-papers"},
+	}},
 }
 
 // LookupSources returns the default sources with the given names, in the

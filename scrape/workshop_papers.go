@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/net/html"
@@ -16,6 +18,12 @@ import (
 //
 //	<p><a href=PDF><strong>TITLE</strong></a>: Author (Affiliation); …</p>
 //	<p><a href=PDF><strong>TITLE</strong></a></p><ul><li>Author, Affiliation; …</li></ul>
+//
+// On one line, the authors are the text after the entry's last ": "
+// (author lists never hold one), and everything before it is the title,
+// even where only part of the title is bold or linked:
+// "<a><strong>How Much …</strong></a>: Quantitative …: Hidemoto Nakada*, AIST".
+// Authors are kept as typed; normalize splits them.
 type WorkshopPapers struct{}
 
 // Name implements Extractor.
@@ -44,6 +52,7 @@ func (WorkshopPapers) Extract(page *Page, r *raw.Records) error {
 		return fmt.Errorf("%s: no workshop content (section#main-content)", page.URL)
 	}
 	blocks := contentBlocks(content)
+	from := len(r.Papers)
 	for i := range blocks {
 		p, ok := readPaper(blocks, i, page.Base)
 		if !ok {
@@ -56,10 +65,16 @@ func (WorkshopPapers) Extract(page *Page, r *raw.Records) error {
 		}
 		r.Papers = append(r.Papers, p)
 	}
-	if len(r.Papers) == 0 {
+	papers := r.Papers[from:]
+	if len(papers) == 0 {
 		return fmt.Errorf("%s: no paper entries (<p><strong>TITLE</strong>: authors</p>) found", page.URL)
 	}
-	return nil
+	for _, p := range papers {
+		if p.Authors != "" {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %d bold title(s) but no authors after any (expected \"TITLE: authors\" or a list under the title)", page.URL, len(papers))
 }
 
 // readPaper reads blocks[i] as a paper entry: a paragraph that opens with
@@ -104,8 +119,14 @@ func readPaper(blocks []*html.Node, i int, base *url.URL) (raw.Paper, bool) {
 	for c := lead.NextSibling; c != nil; c = c.NextSibling {
 		writeText(&after, c)
 	}
-	authors := strings.TrimSpace(after.String())
-	authors = strings.TrimSpace(strings.TrimLeft(authors, ":-–— "))
+	rest, authors, ok := cutAuthors(after.String())
+	if ok {
+		// Text between the title element and the authors is the rest of
+		// a title the page bolded or linked only in part.
+		paper.Title = strings.TrimSpace(textOf(bold) + rest)
+	} else {
+		authors = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(authors), ":-–— "))
+	}
 	if authors == "" && i+1 < len(blocks) && (isTag(blocks[i+1], atom.Ul) || isTag(blocks[i+1], atom.Ol)) {
 		var items []string
 		for li := blocks[i+1].FirstChild; li != nil; li = li.NextSibling {
@@ -119,4 +140,25 @@ func readPaper(blocks []*html.Node, i int, base *url.URL) (raw.Paper, bool) {
 	}
 	paper.Authors = authors
 	return paper, true
+}
+
+// cutAuthors splits the text that follows a paper's title element at its
+// last colon followed by white space, or a colon that opens it: what
+// comes before is the rest of the title, what comes after the authors.
+// ok is false when there is no such colon; authors is then the whole text.
+func cutAuthors(after string) (rest, authors string, ok bool) {
+	at := -1
+	for i := 0; i < len(after); i++ {
+		if after[i] != ':' {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(after[i+1:])
+		if strings.TrimSpace(after[:i]) == "" || unicode.IsSpace(r) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return "", after, false
+	}
+	return after[:at], strings.TrimSpace(after[at+1:]), true
 }

@@ -20,7 +20,11 @@ import (
 //	<p>9.45 - 10:10&nbsp;&nbsp;&nbsp;Joseph Gonzalez, Assistant Professor, UC Berkeley [ <a href=PDF>slides</a> ]</p>
 //	<p>5:00 - 5:15 Closing Remarks<br>6:00 - 8:00 Dinner</p>
 //
-// A line is a slot when it opens with a time range. Slots that are not
+// A line is a slot when it opens with a time range; the rows of a table
+// schedule are lines too (<tr><td>9:00 - 9:30</td><td>LABEL</td></tr>).
+// A list right under a slot line, its items without times of their own,
+// holds the slot's talks (a showcase of projects): each item is a slot of
+// its own, marked Item, and the slot itself is skipped. Slots that are not
 // talks (breaks, meals, posters, panels, remarks) are skipped with the
 // reason.
 type WorkshopSchedule struct{}
@@ -58,7 +62,9 @@ func (WorkshopSchedule) Extract(p *Page, r *raw.Records) error {
 		return fmt.Errorf("%s: no workshop content (section#main-content)", p.URL)
 	}
 	source := p.URL.String()
-	for _, l := range scheduleLines(content, p.Base) {
+	lines := scheduleLines(content, p.Base)
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
 		// The time range a slot opens with: "8:00 - 8:30", "9.45 - 10:10",
 		// "7:30-8.45:", "2:00 pm – 2:30 pm".
 		when, label, ok := grammar.LeadingTimeRange(l.text)
@@ -74,6 +80,15 @@ func (WorkshopSchedule) Extract(p *Page, r *raw.Records) error {
 			TalksURL:  l.talks,
 			SourceURL: source,
 		}
+		if items := slotItems(lines[i+1:]); len(items) > 0 {
+			i += len(items)
+			r.Skipped = append(r.Skipped, raw.Skip{SourceURL: source, Text: slot.Time + " " + slot.Label,
+				Reason: fmt.Sprintf("holds the %d talks listed under it", len(items))})
+			for _, it := range items {
+				r.Slots = append(r.Slots, itemSlot(slot, it))
+			}
+			continue
+		}
 		if reason, skip := nonTalk(slot.Label); skip {
 			r.Skipped = append(r.Skipped, raw.Skip{SourceURL: source, Text: slot.Time + " " + slot.Label, Reason: reason})
 			continue
@@ -86,6 +101,44 @@ func (WorkshopSchedule) Extract(p *Page, r *raw.Records) error {
 	return nil
 }
 
+// slotItems returns the list items that follow a slot line: lines of one
+// list, none opening with a time of its own.
+func slotItems(lines []scheduleLine) []scheduleLine {
+	var items []scheduleLine
+	for _, l := range lines {
+		if l.heading || !l.item {
+			break
+		}
+		if _, _, timed := grammar.LeadingTimeRange(l.text); timed {
+			break
+		}
+		items = append(items, l)
+	}
+	return items
+}
+
+// itemSlot is one item listed under slot: its talk, at the slot's time
+// and in its session. The item's first link names the project; it is
+// the project's homepage, never slides.
+func itemSlot(slot raw.Slot, item scheduleLine) raw.Slot {
+	return raw.Slot{
+		Session:   slot.Session,
+		Time:      slot.Time,
+		Label:     cleanLabel(item.text),
+		Title:     oneLine(firstNonBlank(item.title, item.linkText)),
+		SlidesURL: item.slides,
+		SourceURL: slot.SourceURL,
+		Item:      true,
+	}
+}
+
+func firstNonBlank(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
+}
+
 // emptyBrackets is what is left of " [ slides ]" once the anchor is read.
 var emptyBrackets = regexp.MustCompile(`\[\s*\]|\(\s*\)`)
 
@@ -93,7 +146,7 @@ var emptyBrackets = regexp.MustCompile(`\[\s*\]|\(\s*\)`)
 // held its slides link or trailing punctuation.
 func cleanLabel(s string) string {
 	s = oneLine(emptyBrackets.ReplaceAllString(s, " "))
-	return strings.TrimSpace(strings.TrimRight(s, ",;-–"))
+	return strings.TrimSpace(strings.TrimRight(s, ",;:-– "))
 }
 
 // spotlight is one item of a slot that lists several speakers:
@@ -132,12 +185,17 @@ func splitSpotlights(s raw.Slot) []raw.Slot {
 // scheduleLine is one rendered line of a schedule page, with what its
 // markup said about it.
 type scheduleLine struct {
-	heading bool   // the line is a heading (text is its text)
-	session string // the session heading above the line
-	text    string // raw text; bold notes and slides anchors left out
-	title   string // text of the <em> in the line
-	slides  string // absolute URL of an anchor labelled slides
-	talks   string // absolute URL of an anchor into a talks page
+	heading  bool   // the line is a heading (text is its text)
+	item     bool   // the line is an item of a list
+	session  string // the session heading above the line
+	text     string // raw text; bold notes and slides anchors left out
+	title    string // text of the <em> in the line, or of its one link to slides
+	linkText string // text of the line's first link
+	slides   string // absolute URL of the line's slides
+	talks    string // absolute URL of an anchor into a talks page
+	docLinks int    // links to documents (slides) whose text was kept
+	// linkedTitle says the title is the text of a link to slides.
+	linkedTitle bool
 }
 
 // scheduleLines splits the content into lines the way a browser does:
@@ -157,6 +215,7 @@ type scheduleWalk struct {
 	text    strings.Builder
 	title   strings.Builder
 	inEm    int
+	inItem  int // depth of <li> elements around the walk
 	lines   []scheduleLine
 }
 
@@ -164,7 +223,15 @@ func (sw *scheduleWalk) end() {
 	if strings.TrimSpace(sw.text.String()) != "" {
 		sw.cur.session = sw.session
 		sw.cur.text = sw.text.String()
-		sw.cur.title = sw.title.String()
+		if sw.title.Len() > 0 {
+			sw.cur.title = sw.title.String()
+		}
+		if sw.cur.docLinks > 1 && sw.cur.linkedTitle {
+			// Several linked documents ("Updates: <a>TensorFlow</a>,
+			// <a>PyTorch</a>, …"): no one of them is the line's title.
+			sw.cur.title, sw.cur.slides = "", ""
+		}
+		sw.cur.item = sw.inItem > 0
 		sw.lines = append(sw.lines, sw.cur)
 	}
 	sw.cur = scheduleLine{}
@@ -189,17 +256,34 @@ func (sw *scheduleWalk) walk(n *html.Node) {
 			sw.end()
 			text := headingText(c)
 			sw.lines = append(sw.lines, scheduleLine{heading: true, text: text})
-			if isTag(c, atom.H1) {
+			switch {
+			case isTag(c, atom.H1):
 				sw.session = "" // the page title
-			} else {
+			case isBanner(c):
+				// "<h2><a href=…>LIVE STREAM AVAILABLE</a></h2>": a notice,
+				// not a session.
+			default:
 				sw.session = text
 			}
 		case isTag(c, atom.Hr):
 			// A rule closes the session above it.
 			sw.end()
 			sw.session = ""
-		case isTag(c, atom.Br):
+		case isTag(c, atom.Br), isTag(c, atom.Tr):
+			// A table row is one line, its cells side by side.
 			sw.end()
+			sw.walk(c)
+			sw.end()
+		case isTag(c, atom.Td), isTag(c, atom.Th):
+			sw.write(" ")
+			sw.walk(c)
+			sw.write(" ")
+		case isTag(c, atom.Li):
+			sw.end()
+			sw.inItem++
+			sw.walk(c)
+			sw.end()
+			sw.inItem--
 		case isBold(c) && isNote(c):
 		case isTag(c, atom.A):
 			sw.anchor(c)
@@ -228,24 +312,67 @@ func isNote(n *html.Node) bool {
 	return strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")")
 }
 
-// anchor reads a link of a line: slides are noted and left out of the
-// text; a link into the talks page is noted and its text kept.
+// anchor reads a link of a line: a link labelled slides is noted and
+// left out of the text; a title linked to its slides (a document, not a
+// paper) gives the line its title and slides; a link into the talks page
+// is noted; the text of those is kept.
 func (sw *scheduleWalk) anchor(a *html.Node) {
 	if sw.base == nil {
 		sw.walk(a)
 		return
 	}
 	href := resolveLink(sw.base, attr(a, "href"))
-	if href != "" && slidesLabel.MatchString(oneLine(textOf(a))) {
+	text := oneLine(textOf(a))
+	if href != "" && slidesLabel.MatchString(text) {
 		if sw.cur.slides == "" {
 			sw.cur.slides = href
 		}
 		return
 	}
-	if href != "" && sw.cur.talks == "" && isTalksPage(href) {
+	if sw.cur.linkText == "" {
+		sw.cur.linkText = text
+	}
+	switch {
+	case href == "":
+	case isSlidesDocument(href) && text != "":
+		sw.cur.docLinks++
+		if sw.cur.slides == "" {
+			sw.cur.slides = href
+		}
+		if sw.title.Len() == 0 && sw.inEm == 0 {
+			sw.cur.linkedTitle = true
+			sw.inEm++
+			sw.walk(a)
+			sw.inEm--
+			return
+		}
+	case sw.cur.talks == "" && isTalksPage(href):
 		sw.cur.talks = href
 	}
 	sw.walk(a)
+}
+
+// isSlidesDocument reports whether href is a presentation or PDF that a
+// schedule links as a talk's slides: not a paper (the papers page links
+// those) and not a web page (a project's homepage).
+func isSlidesDocument(href string) bool {
+	u, err := url.Parse(href)
+	if err != nil {
+		return false
+	}
+	p := strings.ToLower(u.Path)
+	switch path.Ext(p) {
+	case ".pdf", ".ppt", ".pptx", ".key", ".odp":
+		return !strings.Contains(p, "paper")
+	}
+	return false
+}
+
+// isBanner reports whether a heading is only a link: a notice such as a
+// live stream's, not the heading of a session.
+func isBanner(h *html.Node) bool {
+	a := find(h, func(n *html.Node) bool { return isTag(n, atom.A) })
+	return a != nil && oneLine(textOf(a)) == headingText(h)
 }
 
 // talksFile matches the file name of a page listing a workshop's talks.

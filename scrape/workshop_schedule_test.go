@@ -140,3 +140,52 @@ func TestWorkshopScheduleEmpty(t *testing.T) {
 		t.Errorf("Extract error %v, want one naming the page", err)
 	}
 }
+
+// The family's schedules in shapes the default sources do not all have:
+// a table, 24-hour times, a title linked to its slides, a line of several
+// linked systems (no one of them its title), a notice heading that is no
+// session, a keynote linked into the talks page, and a slot whose talks
+// are the items of the list under it.
+func TestWorkshopScheduleFamily(t *testing.T) {
+	const pageURL = "http://learningsys.org/nips18/schedule.html"
+	page := workshopDoc(`<h1>Schedule</h1>
+<h2><a href="https://live.example.org/">LIVE STREAM AVAILABLE</a></h2>
+<h3>Session 1: Toy Systems (Chair: Ada Example)</h3>
+<p>09:10 - 09:40&nbsp;&nbsp; <a href="talks#key1">Keynote 1: Toy Acceleration, Ken Stub, Fictional Labs</a>:   <a href="assets/slides/stub.pdf">Slides</a></p>
+<p>13:20 - 14:50&nbsp; Invited Talk: <a href="assets/slides/fed.pdf">Federated Toys</a>, Hedy Instance, University of Nowhere</p>
+<p>14:50 - 15:00 Updates: <a href="assets/slides/a.pdf">ToyFlow</a>, <a href="assets/slides/b.pptx">ToyTorch</a></p>
+<hr />
+<p>12:50 - 02:55&nbsp;Open Source Showcase (10 minutes each)</p>
+<ul>
+<li><a href="https://toyflow.example.org">ToyFlow</a> - Olga Sample, Acme</li>
+<li><a href="https://toyray.example.org">ToyRay</a> - Ada Example and Ken Stub, University of Nowhere, Somewhere</li>
+</ul>
+<table><tr><td>03:00 - 03:30</td><td>Contributed Talk: <em>Elastic Toys</em>, Olga Sample, Acme</td></tr></table>`)
+	r := mustExtract(t, page, pageURL)
+	const session = "Session 1: Toy Systems (Chair: Ada Example)"
+	slot := func(session, time, label, title, slides string) raw.Slot {
+		return raw.Slot{Session: session, Time: time, Label: label, Title: title, SlidesURL: slides, SourceURL: pageURL}
+	}
+	keynote := slot(session, "09:10 - 09:40", "Keynote 1: Toy Acceleration, Ken Stub, Fictional Labs", "", "http://learningsys.org/nips18/assets/slides/stub.pdf")
+	keynote.TalksURL = "http://learningsys.org/nips18/talks#key1"
+	item := func(label, title string) raw.Slot {
+		s := slot("", "12:50 - 02:55", label, title, "")
+		s.Item = true
+		return s
+	}
+	want := []raw.Slot{
+		keynote,
+		slot(session, "13:20 - 14:50", "Invited Talk: Federated Toys, Hedy Instance, University of Nowhere", "Federated Toys", "http://learningsys.org/nips18/assets/slides/fed.pdf"),
+		slot(session, "14:50 - 15:00", "Updates: ToyFlow, ToyTorch", "", ""),
+		item("ToyFlow - Olga Sample, Acme", "ToyFlow"),
+		item("ToyRay - Ada Example and Ken Stub, University of Nowhere, Somewhere", "ToyRay"),
+		slot("", "03:00 - 03:30", "Contributed Talk: Elastic Toys, Olga Sample, Acme", "Elastic Toys", ""),
+	}
+	if diff := cmp.Diff(want, r.Slots); diff != "" {
+		t.Errorf("slots (-want +got):\n%s", diff)
+	}
+	wantSkipped := []raw.Skip{{SourceURL: pageURL, Text: "12:50 - 02:55 Open Source Showcase (10 minutes each)", Reason: "holds the 2 talks listed under it"}}
+	if diff := cmp.Diff(wantSkipped, r.Skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+}

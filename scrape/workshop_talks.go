@@ -2,6 +2,7 @@ package scrape
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"unicode"
@@ -14,14 +15,41 @@ import (
 )
 
 // WorkshopTalks reads a workshop's speakers page (docs/pages.md §2.2,
-// talks.html) in either of its two shapes:
+// talks.html) in any of its shapes:
 //
 //	<p><strong>NAME</strong> (ROLE, AFFILIATION)</p>      one block per
 //	<p>Title: …</p> <p>Abstract: …</p> <p>…</p>           speaker, blocks
 //	<p>Bio: …<br/>…</p> <hr />                            separated by <hr>
 //
 //	<h1>Invited Talks</h1>                                one heading per
-//	<h2>TITLE, SPEAKER</h2> <p>ABSTRACT</p> <p>BIO</p>    talk
+//	<h2 id="key1">TITLE, SPEAKER</h2>                     talk
+//	<p>ABSTRACT</p> <p>BIO</p> <p><a href=PDF>Slides</a></p>
+//
+//	<h2>NAME (AFFILIATION)</h2>                           a speaker heading
+//	<p>Title: …</p> <p>Abstract: …</p> <p>Bio: …</p>      and labelled blocks
+//
+// The rules, all by structure (which element holds what):
+//
+//   - A block opens at a name paragraph, a talk heading or a speaker
+//     heading, and ends at the next one, an <hr> or a heading.
+//   - Every bold element of a name paragraph is one presenter, as written
+//     ("A and B (X)" stays one: normalize splits it); a parenthetical
+//     after the paragraph's last name is shared by every name of the
+//     paragraph that has none of its own (sharedAffiliation).
+//   - Name paragraphs in a row are one talk's presenters when the block's
+//     first labelled paragraph is its Title or Abstract (a talk); else
+//     each is a person's block of its own (a panel, a list of bios).
+//   - A heading followed by a paragraph labelled Title is a speaker
+//     heading; one with a comma outside parentheses, or followed by
+//     text, is "TITLE, SPEAKER"; one followed by nothing, a heading or a
+//     name paragraph is a section heading, the series of the talks below.
+//   - Labelled paragraphs go to their field, unlabeled ones continue the
+//     last label (the abstract before any). In a block with no title and
+//     no label at all — a person's block — unlabeled text is the bio.
+//   - A paragraph that is only a link labelled Slides (or video) is the
+//     talk's slides URL (or a video link), never text.
+//   - A talk records the id of the element that opens its block as its
+//     Anchor, so that a schedule's "talks#key1" can find it.
 //
 // Every talk is dated with the site header's date.
 type WorkshopTalks struct{}
@@ -42,6 +70,8 @@ func (WorkshopTalks) Match(page *Page) bool {
 		switch {
 		case isTag(b, atom.H1):
 			h1Seen = true
+		case isTag(b, atom.H2) && speakerHeading(blocks, i):
+			return true
 		case h1Seen && isTag(b, atom.H2):
 			if _, speaker := splitHeadingTalk(headingText(b)); speaker != "" {
 				return true
@@ -62,33 +92,48 @@ func (WorkshopTalks) Extract(page *Page, r *raw.Records) error {
 	if content == nil {
 		return fmt.Errorf("%s: no workshop content (section#main-content)", page.URL)
 	}
-	p := talksPage{r: r, source: page.URL.String()}
+	p := talksPage{r: r, source: page.URL.String(), base: page.Base}
 	blocks := contentBlocks(content)
-	for i, b := range blocks {
-		var next *html.Node
-		if i+1 < len(blocks) {
-			next = blocks[i+1]
-		}
-		p.block(b, next)
+	from := len(r.Talks)
+	for i := range blocks {
+		p.block(blocks, i)
 	}
 	p.finish()
-	if len(r.Talks) == 0 {
-		return fmt.Errorf("%s: no speaker blocks (<p><strong>NAME</strong>) or talk headings (<h2>TITLE, SPEAKER</h2>) found", page.URL)
+	talks := r.Talks[from:]
+	if len(talks) == 0 {
+		return fmt.Errorf("%s: no speaker blocks (<p><strong>NAME</strong>), speaker headings (<h2>NAME</h2> then <p>Title: …</p>) or talk headings (<h2>TITLE, SPEAKER</h2>) found", page.URL)
 	}
-	return nil
+	for _, t := range talks {
+		if len(t.Presenters) > 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: %d talk heading(s) but no speaker in any: expected <h2>TITLE, SPEAKER</h2> or a speaker's name in bold", page.URL, len(talks))
 }
 
 // talksPage is the state of one pass over a speakers page.
 type talksPage struct {
 	r      *raw.Records
 	source string
+	base   *url.URL
 	series string
 
-	cur       *raw.Talk
-	fromHead  bool       // cur was opened by a heading
-	namesOnly bool       // cur has only its name lines so far
-	units     []talkUnit // heading talks: paragraphs, assigned at finish
-	mode      *[]string  // speaker blocks: where unlabeled text goes
+	// names holds the name paragraphs read since the last block closed,
+	// before anything else: whether they are one talk's presenters or
+	// several people's blocks is told by what follows (openNames).
+	names []nameGroup
+
+	cur      *raw.Talk
+	fromHead bool       // cur was opened by a "TITLE, SPEAKER" heading
+	labelled bool       // cur's block has a labelled paragraph
+	units    []talkUnit // heading talks: paragraphs, assigned at finish
+	mode     *[]string  // speaker blocks: where unlabeled text goes
+}
+
+// nameGroup is one name paragraph: its presenters and its id.
+type nameGroup struct {
+	names  []string
+	anchor string
 }
 
 // talkUnit is one block element's text: its label, if it opens with
@@ -98,37 +143,51 @@ type talkUnit struct {
 	paras []string
 }
 
-func (p *talksPage) block(b, next *html.Node) {
+func (p *talksPage) block(blocks []*html.Node, i int) {
+	b := blocks[i]
+	var next *html.Node
+	if i+1 < len(blocks) {
+		next = blocks[i+1]
+	}
 	switch {
 	case isTag(b, atom.H1):
 		p.finish()
 		p.series = headingText(b)
 	case isTag(b, atom.H2) || isTag(b, atom.H3) || isTag(b, atom.H4):
 		text := headingText(b)
-		if !strings.Contains(text, ",") && (next == nil || isHeading(next) || nameParagraph(next) != nil) {
-			// A section heading: nothing of a talk follows it.
-			p.finish()
-			p.series = text
-			return
-		}
 		p.finish()
-		p.openHeading(text)
+		switch {
+		case speakerHeading(blocks, i):
+			p.openSpeaker(b, text)
+		case !strings.Contains(text, ",") && (next == nil || isHeading(next) || nameParagraph(next) != nil):
+			// A section heading: nothing of a talk follows it.
+			p.series = text
+		default:
+			p.openHeading(b, text)
+		}
 	case isTag(b, atom.Hr):
 		p.finish()
 	default:
-		if names := nameParagraph(b); names != nil && (p.cur == nil || p.namesOnly || nameLine.MatchString(oneLine(textOf(b)))) {
-			if p.cur == nil || !p.namesOnly {
-				p.finish()
-				p.open()
+		if names := nameParagraph(b); names != nil && (p.cur == nil || isNameLine(names)) {
+			if p.cur != nil {
+				p.finish() // the name opens the next block
 			}
-			p.cur.Presenters = append(p.cur.Presenters, names...)
+			p.names = append(p.names, nameGroup{names: names, anchor: anchorOf(b)})
 			return
 		}
-		if p.cur == nil {
+		if a := linkParagraph(b); a != nil {
+			if p.ensureOpen("") {
+				p.addLink(a)
+			}
+			return
+		}
+		u := readUnit(b)
+		if u.label == "" && len(u.paras) == 0 {
+			return // an empty paragraph, or one holding only an image
+		}
+		if !p.ensureOpen(u.label) {
 			return // prose before the first talk
 		}
-		p.namesOnly = false
-		u := readUnit(b)
 		if p.fromHead {
 			p.units = append(p.units, u)
 			return
@@ -137,19 +196,155 @@ func (p *talksPage) block(b, next *html.Node) {
 	}
 }
 
-// nameLine is the shape of a speaker line: "Eric Xing (Professor, CMU)".
-var nameLine = regexp.MustCompile(`^[^():]{2,80}\([^()]*\)$`)
+// ensureOpen makes sure a talk is open for content whose label is label,
+// opening it from the pending name paragraphs; false if there are none.
+func (p *talksPage) ensureOpen(label string) bool {
+	if p.cur != nil {
+		return true
+	}
+	if len(p.names) == 0 {
+		return false
+	}
+	p.openNames(label)
+	return true
+}
 
-func (p *talksPage) open() {
-	p.cur = &raw.Talk{Kind: "talk", Event: p.r.Site.Name, Series: p.series, Date: p.r.Site.Date, SourceURL: p.source}
-	p.namesOnly, p.fromHead, p.units = true, false, nil
+// openNames opens a talk from the pending name paragraphs. When the
+// block's first label is its title or abstract, the block is a talk and
+// all of them are its presenters; otherwise (a bio, unlabeled text) it
+// is a person's block, and every name paragraph but the last is a block
+// of its own with nothing else in it.
+func (p *talksPage) openNames(label string) {
+	groups := p.names
+	p.names = nil
+	if label != "title" && label != "abstract" {
+		for _, g := range groups[:len(groups)-1] {
+			p.open(g.anchor)
+			p.cur.Presenters = g.names
+			p.finish()
+		}
+		groups = groups[len(groups)-1:]
+	}
+	p.open(groups[0].anchor)
+	for _, g := range groups {
+		p.cur.Presenters = append(p.cur.Presenters, g.names...)
+	}
+}
+
+// speakerHeading reports whether blocks[i], a heading, names a speaker:
+// the first block after it that says anything is a paragraph labelled
+// Title ("<h2>Jane Roe (Acme Labs)</h2><p>Title: …</p>").
+func speakerHeading(blocks []*html.Node, i int) bool {
+	for _, b := range blocks[i+1:] {
+		if isHeading(b) || isTag(b, atom.Hr) || nameParagraph(b) != nil {
+			return false
+		}
+		if strings.TrimSpace(textOf(b)) == "" {
+			continue
+		}
+		return talkLabelOf(b) == "title"
+	}
+	return false
+}
+
+// anchorOf is the id a link into the page would use to reach n.
+func anchorOf(n *html.Node) string {
+	return strings.TrimSpace(attr(n, "id"))
+}
+
+// linkParagraph returns the link a paragraph consists of when that link
+// is labelled as slides or a video ("<p><a href=…><strong>Slides</strong></a></p>"):
+// such a paragraph says where the talk's material is, not anything about
+// the talk. nil for any other block.
+func linkParagraph(n *html.Node) *html.Node {
+	if !isTag(n, atom.P) {
+		return nil
+	}
+	var link *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		case c.Type != html.ElementNode && c.Type != html.TextNode:
+		case isSilent(c) || isTag(c, atom.Br):
+		case link == nil && isTag(c, atom.A):
+			link = c
+		case link == nil && isBold(c) && isTag(firstElement(c), atom.A) && onlyChild(c, firstElement(c)):
+			link = firstElement(c)
+		default:
+			return nil
+		}
+	}
+	if link == nil || attr(link, "href") == "" || !isVideoLabel(oneLine(textOf(link))) {
+		return nil
+	}
+	return link
+}
+
+// onlyChild reports whether c is the only child of n that renders
+// anything.
+func onlyChild(n, c *html.Node) bool {
+	for x := n.FirstChild; x != nil; x = x.NextSibling {
+		if x != c && !(x.Type == html.TextNode && strings.TrimSpace(x.Data) == "") && !isSilent(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// addLink records a link paragraph's anchor: the slides, or a video link
+// with its label.
+func (p *talksPage) addLink(a *html.Node) {
+	href := resolveLink(p.base, attr(a, "href"))
+	if href == "" {
+		return
+	}
+	label := oneLine(textOf(a))
+	if slidesLabel.MatchString(label) {
+		if p.cur.SlidesURL == "" {
+			p.cur.SlidesURL = href
+		}
+		return
+	}
+	p.cur.Links = append(p.cur.Links, raw.Link{URL: href, Label: label})
+}
+
+// isNameLine reports whether a name paragraph's names read as speakers,
+// so that the paragraph opens the next block even after a block's text:
+// every name is 2 to 80 characters outside its parenthetical, with no
+// colon, and one at least has a parenthetical ("Eric Xing (Professor,
+// CMU)", "Sarah Bird (Facebook), Dmytro Dzhulgakov (Facebook)"). A bold
+// phrase alone may be emphasis inside an abstract.
+func isNameLine(names []string) bool {
+	paren := false
+	for _, n := range names {
+		bare := strings.TrimSpace(grammar.StripBracketed(n))
+		if c := utf8.RuneCountInString(bare); c < 2 || c > 80 || strings.ContainsAny(bare, ":()") {
+			return false
+		}
+		paren = paren || strings.Contains(n, "(")
+	}
+	return paren
+}
+
+func (p *talksPage) open(anchor string) {
+	p.cur = &raw.Talk{Kind: "talk", Event: p.r.Site.Name, Series: p.series, Date: p.r.Site.Date, SourceURL: p.source, Anchor: anchor}
+	p.fromHead, p.labelled, p.units = false, false, nil
 	p.mode = &p.cur.Abstract
 }
 
+// openSpeaker opens a talk from a speaker heading: its text, as written,
+// is the presenter, and labelled paragraphs follow.
+func (p *talksPage) openSpeaker(h *html.Node, text string) {
+	p.open(anchorOf(h))
+	if text = p.cutTalkPrefix(text); text != "" {
+		p.cur.Presenters = []string{text}
+	}
+}
+
 // openHeading opens a talk from a "TITLE, SPEAKER" heading.
-func (p *talksPage) openHeading(text string) {
-	p.open()
-	p.namesOnly, p.fromHead = false, true
+func (p *talksPage) openHeading(h *html.Node, text string) {
+	p.open(anchorOf(h))
+	p.fromHead = true
 	text = p.cutTalkPrefix(text)
 	title, name := splitHeadingTalk(text)
 	if name == "" {
@@ -194,6 +389,7 @@ func (p *talksPage) cutTalkPrefix(title string) string {
 // paragraphs continue the last labelled one.
 func (p *talksPage) addLabelled(u talkUnit) {
 	t := p.cur
+	p.labelled = p.labelled || u.label != ""
 	switch u.label {
 	case "title":
 		if len(u.paras) > 0 {
@@ -209,15 +405,29 @@ func (p *talksPage) addLabelled(u talkUnit) {
 	*p.mode = append(*p.mode, u.paras...)
 }
 
-// finish closes the open talk, if any, and adds it to the result.
+// finish closes the open talk, if any, and adds it to the result; name
+// paragraphs nothing followed are one block each.
 func (p *talksPage) finish() {
+	if p.cur == nil && len(p.names) > 0 {
+		for _, g := range p.names {
+			p.open(g.anchor)
+			p.cur.Presenters = g.names
+			p.finish()
+		}
+		p.names = nil
+	}
 	if p.cur == nil {
 		return
 	}
+	t := p.cur
 	if p.fromHead {
 		p.assignUnits()
+	} else if !p.labelled && t.Title == "" && len(t.Bio) == 0 {
+		// A person's block: a name line and prose, no title and no label.
+		// Its prose is about the person.
+		t.Bio, t.Abstract = t.Abstract, nil
 	}
-	p.r.Talks = append(p.r.Talks, *p.cur)
+	p.r.Talks = append(p.r.Talks, *t)
 	p.cur, p.units, p.mode = nil, nil, nil
 }
 
@@ -412,7 +622,53 @@ func nameParagraph(n *html.Node) []string {
 		return nil
 	}
 	end()
+	return sharedAffiliation(names)
+}
+
+// sharedAffiliation gives the parenthetical that ends the last of a name
+// paragraph's names to every other name that has none of its own:
+// "<strong>Sarah Bird</strong>, <strong>Dmytro Dzhulgakov</strong>
+// (Facebook)" is two people of Facebook. A name with a parenthetical of
+// its own keeps it. names is changed in place and returned.
+func sharedAffiliation(names []string) []string {
+	if len(names) < 2 {
+		return names
+	}
+	paren := trailingParen(names[len(names)-1])
+	if paren == "" {
+		return names
+	}
+	for i, n := range names[:len(names)-1] {
+		if !strings.ContainsAny(n, "()") {
+			names[i] = strings.TrimSpace(n) + " " + paren
+		}
+	}
 	return names
+}
+
+// trailingParen returns the balanced parenthetical s ends with, "(…)",
+// when some text stands before it; "" otherwise.
+func trailingParen(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.HasSuffix(s, ")") {
+		return ""
+	}
+	depth := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				if strings.TrimSpace(s[:i]) == "" {
+					return ""
+				}
+				return s[i:]
+			}
+		}
+	}
+	return ""
 }
 
 // followsName reports whether text may follow a bold name in a name

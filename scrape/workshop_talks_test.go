@@ -249,24 +249,46 @@ func TestSplitHeadingTalk(t *testing.T) {
 	}
 }
 
-// Speaker lines put in headings, with no bold name and no "TITLE,
-// SPEAKER" comma, are not read as talks: the page fails loudly instead of
-// yielding a title "Ada Example (Professor" by "University of Nowhere)".
+// Speaker lines put in headings (docs/pages.md §2.6): a heading followed
+// by a paragraph labelled Title names the speaker, as written — never a
+// title "Ada Example (Professor" by "University of Nowhere)".
 func TestWorkshopTalksNameHeadings(t *testing.T) {
 	page := workshopDoc(`<h1>Invited Speakers</h1>
 <h2>Ada Example (Professor, University of Nowhere)</h2>
 <p>Title: Scheduling Tensors</p>
 <h2>Grace Sample (Principal Engineer, Fictional Labs)</h2>
 <p>Title: Compilers</p>`)
-	doc := mustPage(t, page, talks17URL)
-	if (WorkshopTalks{}).Match(doc) {
-		t.Error("Match = true for speaker lines in headings")
+	if !(WorkshopTalks{}).Match(mustPage(t, page, talks17URL)) {
+		t.Error("Match = false for speaker headings followed by Title paragraphs")
 	}
-	r, err := ExtractPage([]byte(page), talks17URL)
-	if err == nil || !strings.Contains(err.Error(), talks17URL) {
+	r := mustExtract(t, page, talks17URL)
+	base := raw.Talk{Kind: "talk", Event: "AI Systems Workshop at SOSP 2017", Series: "Invited Speakers", Date: "October 28, 2017", SourceURL: talks17URL}
+	with := func(f func(*raw.Talk)) raw.Talk { t := base; f(&t); return t }
+	want := []raw.Talk{
+		with(func(t *raw.Talk) {
+			t.Presenters, t.Title = []string{"Ada Example (Professor, University of Nowhere)"}, "Scheduling Tensors"
+		}),
+		with(func(t *raw.Talk) {
+			t.Presenters, t.Title = []string{"Grace Sample (Principal Engineer, Fictional Labs)"}, "Compilers"
+		}),
+	}
+	if diff := cmp.Diff(want, r.Talks); diff != "" {
+		t.Errorf("talks (-want +got):\n%s", diff)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("warnings %+v, want none", r.Warnings)
+	}
+
+	// A page is recognised as a speakers page by its <h2> headings, as
+	// for "TITLE, SPEAKER" headings: speaker lines only in small headings
+	// (fixtures/sibling/broken) are not taken for one.
+	small := workshopDoc(`<h1>Invited Speakers</h1>
+<h4>Ada Example (Professor, University of Nowhere)</h4>
+<p>Title: Scheduling Tensors</p>`)
+	if (WorkshopTalks{}).Match(mustPage(t, small, talks17URL)) {
+		t.Error("Match = true for speaker lines in <h4> headings")
+	}
+	if _, err := ExtractPage([]byte(small), talks17URL); err == nil || !strings.Contains(err.Error(), talks17URL) {
 		t.Errorf("ExtractPage error %v, want one naming the page", err)
-	}
-	if r != nil && len(r.Talks) != 0 {
-		t.Errorf("talks %+v, want none", r.Talks)
 	}
 }

@@ -63,6 +63,12 @@ func TestSources(t *testing.T) {
 		"sosp19 http://learningsys.org/sosp19/talks.html workshop-talks",
 		"sosp19 http://learningsys.org/sosp19/schedule.html workshop-schedule",
 		"sosp19 http://learningsys.org/sosp19/acceptedpapers.html workshop-papers",
+		"nips17 http://learningsys.org/nips17/talks.html workshop-talks",
+		"nips17 http://learningsys.org/nips17/schedule.html workshop-schedule",
+		"nips17 http://learningsys.org/nips17/acceptedpapers.html workshop-papers",
+		"nips18 http://learningsys.org/nips18/talks.html workshop-talks",
+		"nips18 http://learningsys.org/nips18/schedule.html workshop-schedule",
+		"nips18 http://learningsys.org/nips18/acceptedpapers.html workshop-papers",
 	}
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
@@ -120,15 +126,29 @@ func TestParseRaw(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var r struct {
-		Extractor string
-		Talks     []json.RawMessage
-		Skipped   []struct{ Text, Reason string }
+		FormatVersion int `json:"format_version"`
+		Extractor     string
+		Talks         []json.RawMessage
+		Skipped       []struct{ Text, Reason string }
 	}
 	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.Extractor != "seminar" || len(r.Talks) != 87 || len(r.Skipped) != 1 || r.Skipped[0].Text != "Thanksgiving" {
-		t.Errorf("raw parse: extractor %q, %d talks, skipped %+v", r.Extractor, len(r.Talks), r.Skipped)
+	if r.FormatVersion != 1 || r.Extractor != "seminar" || len(r.Talks) != 87 || len(r.Skipped) != 1 || r.Skipped[0].Text != "Thanksgiving" {
+		t.Errorf("raw parse: format %d, extractor %q, %d talks, skipped %+v", r.FormatVersion, r.Extractor, len(r.Talks), r.Skipped)
+	}
+	// The printed keys are the format's, not Go's field names.
+	var talk map[string]any
+	if err := json.Unmarshal(r.Talks[0], &talk); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"kind", "event", "series", "date", "presenters", "title", "abstract", "bio", "links", "slides_url", "source_url"} {
+		if _, ok := talk[key]; !ok {
+			t.Errorf("raw talk has no %q key: %v", key, talk)
+		}
+	}
+	if strings.Contains(stdout, `"SourceURL"`) || strings.Contains(stdout, `"Talks"`) {
+		t.Error("raw parse prints Go field names")
 	}
 }
 

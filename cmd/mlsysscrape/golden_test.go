@@ -63,6 +63,12 @@ func TestOfflineFetchProgress(t *testing.T) {
 		"http://learningsys.org/sosp19/talks.html 200 6 talks",
 		"http://learningsys.org/sosp19/schedule.html 200 10 schedule slots",
 		"http://learningsys.org/sosp19/acceptedpapers.html 200 18 papers",
+		"http://learningsys.org/nips17/talks.html 200 17 talks",
+		"http://learningsys.org/nips17/schedule.html 200 11 schedule slots",
+		"http://learningsys.org/nips17/acceptedpapers.html 200 23 papers",
+		"http://learningsys.org/nips18/talks.html 200 3 talks",
+		"http://learningsys.org/nips18/schedule.html 200 19 schedule slots",
+		"http://learningsys.org/nips18/acceptedpapers.html 200 51 papers",
 	}
 	if len(lines) != len(want)+1 {
 		t.Fatalf("got %d lines, want %d page lines and a summary:\n%s", len(lines), len(want), stderr)
@@ -73,7 +79,7 @@ func TestOfflineFetchProgress(t *testing.T) {
 		}
 	}
 	summary := lines[len(lines)-1]
-	if !strings.Contains(summary, "108 talks in the dataset (108 added") || !strings.Contains(summary, "0 sources failed") {
+	if !strings.Contains(summary, "144 talks in the dataset (144 added") || !strings.Contains(summary, "0 sources failed") {
 		t.Errorf("summary = %q", summary)
 	}
 }

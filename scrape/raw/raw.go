@@ -57,6 +57,9 @@ type Talk struct {
 	Links      []Link   `json:"links"`      // video links with their labels, in page order
 	SlidesURL  string   `json:"slides_url"` // absolute URL
 	SourceURL  string   `json:"source_url"` // page the talk was read from
+	// Anchor is the id of the element that opens the talk's block, for
+	// links into the page ("talks#key1"); "" if none.
+	Anchor string `json:"anchor,omitempty"`
 }
 
 // Link is an anchor with the label the page gives it. The title anchor of a
@@ -79,6 +82,11 @@ type Slot struct {
 	SlidesURL string `json:"slides_url"` // absolute
 	TalksURL  string `json:"talks_url"`  // a link from the label into the talks page, absolute
 	SourceURL string `json:"source_url"`
+	// Item is set for an entry listed under a slot ("Open Source Software
+	// Showcase" and a list of projects): one talk of the slot, which has
+	// its time and session, and a label in the item's own shape
+	// ("PROJECT - NAME, AFFILIATION", "PROJECT (NAME, AFFILIATION)").
+	Item bool `json:"item,omitempty"`
 }
 
 // Paper is one entry of an accepted papers or posters page.
