@@ -136,8 +136,9 @@ func readLegacyTalks(dir string) ([]normalize.Talk, bool, error) {
 
 // readLegacyFiles reads the pages' validators and the merged snapshots
 // that a version 1 folder kept in files of their own. Both are progress,
-// not data: a file that cannot be read is noted and ignored, and only
-// costs the next run full requests or snapshots fetched again.
+// not data: a file that cannot be read (not JSON of its form, a folder in
+// its place, no permission) is noted and ignored, and only costs the next
+// run full requests or snapshots fetched again.
 func (s *Store) readLegacyFiles() ([]Page, []ArchiveSnapshot) {
 	var pages []Page
 	var cache struct {
@@ -147,7 +148,7 @@ func (s *Store) readLegacyFiles() ([]Page, []ArchiveSnapshot) {
 			SHA256       string `json:"sha256"`
 		} `json:"pages"`
 	}
-	if s.readLegacyFile(legacyCacheFile, &cache) {
+	if s.readLegacyFile(legacyCacheFile, &cache, "the next requests for its pages are not conditional") {
 		for u, v := range cache.Pages {
 			p := s.pages[u]
 			p.URL, p.ETag, p.LastModified, p.SHA256 = u, v.ETag, v.LastModified, v.SHA256
@@ -159,7 +160,7 @@ func (s *Store) readLegacyFiles() ([]Page, []ArchiveSnapshot) {
 	var backfill struct {
 		Merged map[string][]string `json:"merged"`
 	}
-	if s.readLegacyFile(legacyBackfillFile, &backfill) {
+	if s.readLegacyFile(legacyBackfillFile, &backfill, "the next backfill fetches again the snapshots it listed as merged") {
 		for page, stamps := range backfill.Merged {
 			for _, ts := range stamps {
 				snaps = append(snaps, ArchiveSnapshot{Page: page, Timestamp: ts})
@@ -169,7 +170,10 @@ func (s *Store) readLegacyFiles() ([]Page, []ArchiveSnapshot) {
 	return pages, snaps
 }
 
-func (s *Store) readLegacyFile(name string, v any) bool {
+// readLegacyFile reads the legacy file name into v, and reports whether
+// it did. A file that cannot be read is ignored, with a note that names
+// it and says what ignoring it costs (cost).
+func (s *Store) readLegacyFile(name string, v any, cost string) bool {
 	path := filepath.Join(s.dir, name)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -179,16 +183,26 @@ func (s *Store) readLegacyFile(name string, v any) bool {
 		err = json.Unmarshal(data, v)
 	}
 	if err != nil {
-		s.note("ignored %s, which could not be read (%v): the next requests are not conditional", path, err)
+		// The note names the file; the reason need not again.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		s.note("ignored %s, which could not be read (%v): %s", path, err, cost)
 		return false
 	}
 	return true
 }
 
 // removeLegacyFiles removes the files whose content the store now holds.
+// Something else in a file's place (a folder) is not the file, and is
+// left alone.
 func (s *Store) removeLegacyFiles() {
 	for _, name := range []string{legacyCacheFile, legacyBackfillFile} {
 		path := filepath.Join(s.dir, name)
+		if info, err := os.Lstat(path); err != nil || !info.Mode().IsRegular() {
+			continue
+		}
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			s.note("could not remove %s, which the store has replaced: %v", path, err)
 		}

@@ -80,14 +80,19 @@ func (s *Store) stageViews(set *fileSet, talks []normalize.Talk, want map[string
 		path := filepath.Join(s.dir, v.name)
 		disk, err := hashFile(path)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		case errors.Is(err, errNotAFile):
+			// Something else in the view's place (a folder) is not
+			// replaced; it must not keep the run's records from the
+			// store either. The view is staged all the same: renaming
+			// it, after the store's transaction, fails and says so.
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
 			return nil, err
-		case disk.SHA256 == f.SHA256 && disk.Bytes == f.Bytes:
+		case err == nil && disk.SHA256 == f.SHA256 && disk.Bytes == f.Bytes:
 			continue
-		}
-		if why := s.damage(v.name, disk, err); why != "" {
-			res.Repaired = append(res.Repaired, v.name+": "+why)
+		default:
+			if why := s.damage(v.name, disk, err); why != "" {
+				res.Repaired = append(res.Repaired, v.name+": "+why)
+			}
 		}
 		if err := set.stage(v.name, b.Bytes()); err != nil {
 			return nil, err
@@ -138,9 +143,36 @@ type stagedFile struct {
 	renamed   bool
 }
 
+// ViewsError reports a commit that saved the run's data in the store
+// but could not write all of its views (or manifest.json) after the
+// store's transaction: an I/O error, or a folder in a view's place. The
+// views it did not write are behind the store: the next commit, or a
+// repair, sees so from manifest.json and regenerates them from the store.
+type ViewsError struct {
+	Dir string // the dataset folder
+	Err error
+}
+
+func (e *ViewsError) Error() string {
+	return fmt.Sprintf("the data is saved in %s, but its views could not all be written (%v): the next run regenerates them from it",
+		filepath.Join(e.Dir, TalksSQLite), e.Err)
+}
+
+func (e *ViewsError) Unwrap() error { return e.Err }
+
 // stage writes data under a temporary name in the set's folder and syncs
-// it, to be renamed to name by commit.
+// it, to be renamed to name by commit. manifest.json is staged last, once
+// the store's transaction has ended (see Commit): a failure to stage it
+// is a *ViewsError.
 func (s *fileSet) stage(name string, data []byte) error {
+	err := s.write(name, data)
+	if err != nil && name == ManifestJSON {
+		return &ViewsError{Dir: s.dir, Err: err}
+	}
+	return err
+}
+
+func (s *fileSet) write(name string, data []byte) error {
 	final := filepath.Join(s.dir, name)
 	f, err := os.CreateTemp(s.dir, tempPrefix+name+"-*"+tempSuffix)
 	if err != nil {
@@ -165,17 +197,34 @@ func (s *fileSet) stage(name string, data []byte) error {
 
 // commit renames the staged files into place, in the order staged
 // (manifest.json is staged last), then syncs the folder so the renames
-// are durable.
+// are durable. It is called after the store's transaction: its errors
+// are *ViewsError.
 func (s *fileSet) commit() ([]string, error) {
+	written, err := s.rename()
+	if err != nil {
+		return written, &ViewsError{Dir: s.dir, Err: err}
+	}
+	return written, nil
+}
+
+func (s *fileSet) rename() ([]string, error) {
 	var written []string
 	for i := range s.staged {
 		f := &s.staged[i]
-		if err := step("rename " + f.name); err != nil {
-			return written, err
-		}
 		final := filepath.Join(s.dir, f.name)
+		if err := step("rename " + f.name); err != nil {
+			return written, fmt.Errorf("writing %s: %w", final, err)
+		}
 		if err := os.Rename(f.tmp, final); err != nil {
-			return written, err
+			// The temporary name is nobody's business.
+			var le *os.LinkError
+			if errors.As(err, &le) {
+				err = le.Err
+			}
+			if info, serr := os.Lstat(final); serr == nil && info.IsDir() {
+				return written, fmt.Errorf("writing %s: a folder is in its place (%w)", final, err)
+			}
+			return written, fmt.Errorf("writing %s: %w", final, err)
 		}
 		f.renamed = true
 		written = append(written, final)
@@ -203,6 +252,10 @@ func exists(path string) bool {
 	return err == nil
 }
 
+// errNotAFile is wrapped by hashFile's error for a path that holds
+// something other than a file, such as a folder.
+var errNotAFile = errors.New("not a file")
+
 // hashFile describes the file at path, all but Rows.
 func hashFile(path string) (File, error) {
 	f, err := os.Open(path)
@@ -210,6 +263,11 @@ func hashFile(path string) (File, error) {
 		return File{}, err
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil {
+		return File{}, err
+	} else if !info.Mode().IsRegular() {
+		return File{}, fmt.Errorf("%s: %w", path, errNotAFile)
+	}
 	h := sha256.New()
 	n, err := io.Copy(h, f)
 	if err != nil {

@@ -177,7 +177,9 @@ func (j *joiner) joinSlot(s raw.Slot, tr TimeRange, event, date string) {
 	t.SlidesURL = firstNonEmpty(t.SlidesURL, s.SlidesURL)
 	t.SourceURLs = unionSorted(t.SourceURLs, []string{s.SourceURL})
 	if ok {
-		addScheduleAffiliations(t, label)
+		// The affiliations are read from the label without its title:
+		// a cell's title on a line of its own follows the affiliation.
+		addScheduleAffiliations(t, withoutTitle(label, Line(s.Title)))
 		if t.Title == "" {
 			t.Title = titleBeforeSpeaker(firstNonEmpty(Line(s.Title), rest), t.Speakers)
 		}
@@ -236,9 +238,15 @@ func (j *joiner) findTalk(event, label, emTitle, rest, link string) (int, bool) 
 }
 
 // addScheduleAffiliations fills a speaker's missing affiliation and role
-// from what the label says after the speaker's name.
+// from what the label says after the speaker's name. Names joined by
+// "and" share what follows the last of them ("Yara Lindqvist and Hector
+// Amsel, Marrowfield Labs"); a speaker followed by anything else that is
+// not a role or affiliation gets nothing.
 func addScheduleAffiliations(t *Talk, label string) {
 	lower := strings.ToLower(label)
+	if len(lower) != len(label) {
+		return // case folding moved the bytes: positions cannot be shared
+	}
 	for k, sp := range t.Speakers {
 		if sp.Affiliation != "" || sp.Name == "" {
 			continue
@@ -247,7 +255,11 @@ func addScheduleAffiliations(t *Talk, label string) {
 		if at < 0 {
 			continue
 		}
-		tail := strings.Trim(label[at+len(sp.Name):], " ,;:")
+		tail, ok := afterCoPresenters(label[at+len(sp.Name):])
+		if !ok {
+			continue
+		}
+		tail = strings.Trim(tail, " ,;:")
 		if tail == "" || strings.HasPrefix(tail, "(") {
 			continue
 		}
@@ -256,6 +268,35 @@ func addScheduleAffiliations(t *Talk, label string) {
 			t.Speakers[k].Role = firstNonEmpty(sp.Role, parsed[0].Role)
 		}
 	}
+}
+
+// withoutTitle is label with its emphasised or linked title, if any,
+// left out: ", " stands in its place.
+func withoutTitle(label, title string) string {
+	if title == "" {
+		return label
+	}
+	return strings.Replace(label, title, ", ", 1)
+}
+
+// afterCoPresenters skips the names that follow a speaker's name in a
+// label, joined to it by "and" or "&" (" and Lena Okafor, Brightwater
+// University"), up to the first comma outside brackets: what follows them
+// is said of them all. A tail that opens with no conjunction is returned
+// as is; ok is false when the conjunction is followed by something other
+// than names before the comma.
+func afterCoPresenters(tail string) (rest string, ok bool) {
+	t := strings.TrimLeft(tail, " ")
+	if t == "" || grammar.And(t, 0) == 0 {
+		return tail, true
+	}
+	names := grammar.SplitOutside(t, commas)[0]
+	for _, name := range grammar.SplitOutside(names, grammar.And)[1:] {
+		if !looksLikeOneName(name) {
+			return "", false
+		}
+	}
+	return t[len(names):], true
 }
 
 // sameTarget reports whether two links point to one element of one page:
@@ -274,10 +315,15 @@ func sameTarget(a, b string) bool {
 // no paper is not a talk: it is skipped, and ok is false.
 func (j *joiner) newTalkFromSlot(s raw.Slot, kind, rest, event, date string) (i int, ok bool) {
 	t := Talk{Kind: kind, Event: event, Date: Nullable(date), SourceURLs: []string{s.SourceURL}}
-	if s.Item {
+	switch title, presenters, ok := j.paperOpening(rest); {
+	case s.Item:
 		t.Kind = KindTalk
 		t.Title, t.Speakers = parseItemLabel(Line(s.Label), Line(s.Title))
-	} else {
+	case ok && s.Title == "":
+		// The papers page says where the title ends, whatever commas it
+		// holds ("Cold Starts, Warm Caches").
+		t.Title, t.Speakers = title, presenters
+	default:
 		t.Title, t.Speakers = parseSlotLabel(rest, Line(s.Title), kind == KindContributedTalk)
 	}
 	p, found := j.findPaper(firstNonEmpty(Line(s.Title), t.Title, rest))
@@ -308,11 +354,15 @@ func (j *joiner) newTalkFromSlot(s raw.Slot, kind, rest, event, date string) (i 
 // itemDash separates an item's project from its presenters.
 var itemDash = []string{" - ", " – ", " — "}
 
-// parseItemLabel reads an item of a slot: "PROJECT - NAMES, AFFILIATION"
-// or "PROJECT (NAMES, AFFILIATION)". The names, split at "and", share the
-// affiliation, everything after the first comma ("Ray - Robert
-// Nishihara, University of California, Berkeley"). linkTitle, the text of
-// the item's link, is the project when given.
+// parseItemLabel reads an item of a slot: "PROJECT - NAMES, AFFILIATION",
+// "PROJECT (NAMES, AFFILIATION)" or "PROJECT: NAMES, AFFILIATION". The
+// names, split at "and", share the affiliation, everything after the
+// first comma ("Ray - Robert Nishihara, University of California,
+// Berkeley"); names with parentheticals have their own ("Sprocket: Lia
+// Tern (Oak University)"). A parenthetical or a colon part the project
+// from presenters only when a name follows: "Sprocket: Gears for Learning
+// (Lia Tern, Oak U)" is the project "Sprocket: Gears for Learning".
+// linkTitle, the text of the item's link, is the project when given.
 func parseItemLabel(label, linkTitle string) (string, []Speaker) {
 	title, who := label, ""
 	for _, d := range itemDash {
@@ -322,11 +372,23 @@ func parseItemLabel(label, linkTitle string) (string, []Speaker) {
 		}
 	}
 	if who == "" {
-		if open := strings.Index(label, "("); open > 0 && strings.HasSuffix(label, ")") {
+		if open := lastParen(label); open > 0 && namesFirst(label[open+1:len(label)-1]) {
 			title, who = label[:open], label[open+1:len(label)-1]
 		}
 	}
-	title = strings.TrimSpace(firstNonEmpty(linkTitle, title))
+	if who == "" {
+		if at := strings.Index(label, ": "); at > 0 && namesFirst(label[at+2:]) {
+			title, who = label[:at], label[at+2:]
+		}
+	}
+	title = strings.Trim(firstNonEmpty(linkTitle, title), " ,;:-–—")
+	if strings.ContainsAny(who, "()") {
+		// Names with their own parentheticals, when they read as names
+		// the item writes; stray brackets are read as below.
+		if speakers := ParseSpeakers(who); writtenIn(speakers, who) {
+			return title, speakers
+		}
+	}
 	names, affiliation, _ := strings.Cut(who, ",")
 	var speakers []Speaker
 	for _, name := range grammar.SplitOutside(names, grammar.And) {
@@ -335,6 +397,76 @@ func parseItemLabel(label, linkTitle string) (string, []Speaker) {
 		}
 	}
 	return title, speakers
+}
+
+// writtenIn reports whether there are speakers, each with a name written
+// as such in text.
+func writtenIn(speakers []Speaker, text string) bool {
+	for _, sp := range speakers {
+		if sp.Name == "" || !strings.Contains(text, sp.Name) {
+			return false
+		}
+	}
+	return len(speakers) > 0
+}
+
+// lastParen is where the balanced parenthetical label ends with opens, -1
+// when it ends with none.
+func lastParen(label string) int {
+	if !strings.HasSuffix(label, ")") {
+		return -1
+	}
+	depth := 0
+	for i := len(label) - 1; i >= 0; i-- {
+		switch label[i] {
+		case ')':
+			depth++
+		case '(':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// namesFirst reports whether who opens with presenters' names: its part
+// before the first comma outside brackets is names (looksLikeName), not
+// an organisation ("Oak University").
+func namesFirst(who string) bool {
+	first := Line(grammar.SplitOutside(who, commas)[0])
+	return looksLikeName(first) && !isOrganization(withoutTrailingParen(first))
+}
+
+// paperOpening reads a label that opens with the title of an accepted
+// paper, up to a comma outside brackets or the end: "TITLE[, NAMES,
+// AFFILIATION]". The title is the longest such opening; the presenters are
+// what follows it when that opens with names, else none (the paper's
+// authors are then the speakers). ok is false when no paper's title opens
+// the label.
+func (j *joiner) paperOpening(label string) (title string, presenters []Speaker, ok bool) {
+	if len(j.papers) == 0 {
+		return "", nil, false
+	}
+	titles := map[string]bool{}
+	for _, p := range j.papers {
+		if f := Fold(p.Title); f != "" {
+			titles[f] = true
+		}
+	}
+	parts := grammar.SplitOutside(label, commas)
+	for n := len(parts); n > 0; n-- {
+		head := strings.Join(parts[:n], ",")
+		if !titles[Fold(head)] {
+			continue
+		}
+		segs := splitTrim(strings.Join(parts[n:], ","))
+		if len(segs) > 0 && looksLikeName(segs[0]) {
+			presenters = speakerFromSegments(segs)
+		}
+		return Line(head), presenters, true
+	}
+	return "", nil, false
 }
 
 func (j *joiner) findPaper(title string) (raw.Paper, bool) {
@@ -370,14 +502,24 @@ func splitTalkPrefix(label string) (kind, rest string) {
 // AFFILIATION" or just "TITLE" when no talks page says more. The speaker
 // is the first comma segment shaped like a person's name; with
 // titleFirst, as a "Contributed Talk N:" prefix says, the label opens
-// with the paper's title, however name-like ("Elastic Toy Batching").
+// with the paper's title, however name-like ("Elastic Toy Batching"). An
+// emphasised or linked title, emTitle, is followed by the names, or
+// preceded by them when nothing follows it ("NAME (AFFILIATION): TITLE").
 func parseSlotLabel(label, emTitle string, titleFirst bool) (string, []Speaker) {
 	if emTitle != "" {
-		tail := label
+		tail, before := label, ""
 		if at := strings.Index(label, emTitle); at >= 0 {
-			tail = label[at+len(emTitle):]
+			tail, before = label[at+len(emTitle):], label[:at]
 		}
-		return emTitle, speakerFromSegments(splitTrim(strings.Trim(tail, " ,;:")))
+		if speakers := speakerFromSegments(splitTrim(strings.Trim(tail, " ,;:-–"))); len(speakers) > 0 {
+			return emTitle, speakers
+		}
+		// "NAME (AFFILIATION): <a href=slides>TITLE</a>": the names come
+		// before the title.
+		if before = strings.Trim(before, " ,;:-–"); before != "" && looksLikeName(splitTrim(before)[0]) {
+			return emTitle, speakerFromSegments(splitTrim(before))
+		}
+		return emTitle, nil
 	}
 	segs := splitTrim(label)
 	for k, seg := range segs {
@@ -420,9 +562,10 @@ func splitTrim(s string) []string {
 var nameParticles = map[string]bool{"de": true, "van": true, "von": true, "da": true, "di": true, "le": true, "la": true, "del": true, "der": true}
 
 // looksLikeName accepts a name, or names joined by "and" or "&", each two
-// to four capitalised words without digits: "Paul Barham", "Rashmi K.
-// Vinayak", "Daniel Kang and Deepti Raghavan", not "TensorFlow" or
-// "Caffe2 + PyTorch".
+// to four capitalised words without digits, possibly followed by a
+// parenthetical (the affiliation): "Paul Barham", "Rashmi K. Vinayak",
+// "Daniel Kang and Deepti Raghavan", "Sven Lind (Birch Institute)", not
+// "TensorFlow", "Caffe2 + PyTorch" or "Learning (Mostly) Everything".
 func looksLikeName(s string) bool {
 	parts := grammar.SplitOutside(s, grammar.And)
 	for _, p := range parts {
@@ -434,7 +577,7 @@ func looksLikeName(s string) bool {
 }
 
 func looksLikeOneName(s string) bool {
-	words := strings.Fields(s)
+	words := strings.Fields(withoutTrailingParen(s))
 	if len(words) < 2 || len(words) > 4 {
 		return false
 	}
@@ -452,4 +595,29 @@ func looksLikeOneName(s string) bool {
 		}
 	}
 	return true
+}
+
+// withoutTrailingParen is s without the balanced parenthetical it ends
+// with, when text stands before it: "Sven Lind (Birch Institute)" is
+// "Sven Lind". Any other s is returned as is.
+func withoutTrailingParen(s string) string {
+	t := strings.TrimSpace(s)
+	if !strings.HasSuffix(t, ")") {
+		return s
+	}
+	depth := 0
+	for i := len(t) - 1; i >= 0; i-- {
+		switch t[i] {
+		case ')':
+			depth++
+		case '(':
+			if depth--; depth == 0 {
+				if strings.TrimSpace(t[:i]) == "" {
+					return s
+				}
+				return t[:i]
+			}
+		}
+	}
+	return s
 }

@@ -11,7 +11,9 @@ import (
 // ParseSpeakers reads a presenter cell into speakers, in page order.
 //
 // Speakers are separated by "and", "&", ";" or a comma ("Xinyu Hu and
-// Olcay Cirit", "Jane Doe, John Roe"); nothing inside parentheses or
+// Olcay Cirit", "Jane Doe, John Roe"), unless what follows the comma
+// names an organisation ("Greta Holm, Northfield University" is one
+// speaker, see isOrganization); nothing inside parentheses or
 // brackets ever separates speakers. A parenthesis after a name holds the affiliation
 // ("Dan Fu (Stanford, Together)"), or a role then the affiliation when its
 // first comma-separated part is a job title ("Jun Xu (Professor, Institute
@@ -76,13 +78,60 @@ func parseSpeakerGroup(group string) []Speaker {
 			Affiliation: strings.Join(parts[2:], ", "),
 		}}
 	}
+	if len(parts) >= 2 && !strings.ContainsAny(strings.Join(parts, ""), "()") && isOrganization(parts[1]) {
+		// "Name, Affiliation" ("Greta Holm, Northfield University"), or
+		// names joined by "and" before one: what follows the comma names
+		// an organisation, not a second person.
+		role, affiliation := roleAndAffiliation(strings.Join(parts[1:], ", "))
+		var speakers []Speaker
+		for _, name := range splitOutsideParens(parts[0], grammar.And) {
+			speakers = append(speakers, Speaker{Name: name, Role: role, Affiliation: affiliation})
+		}
+		return speakers
+	}
 	var speakers []Speaker
 	for _, part := range parts {
-		for _, one := range splitOutsideParens(part, grammar.And) {
+		for _, one := range shareTrailingParen(splitOutsideParens(part, grammar.And)) {
 			speakers = append(speakers, parseSpeaker(one)...)
 		}
 	}
 	return speakers
+}
+
+// shareTrailingParen gives the parenthetical that closes the last of
+// names joined by "and" to the others when none of them has one of its
+// own: "Tomas Eriksen and Lena Okafor (Brightwater University)" is two
+// people of Brightwater University, as two bold names before one
+// parenthetical are on a speakers page. A name with a parenthetical of
+// its own keeps it ("Xinyu Hu (Uber) and Olcay Cirit (Uber, Google)"), and
+// a note about the talk ("(first half)", "(joint with …)") is no one's
+// affiliation. names is changed in place and returned.
+func shareTrailingParen(names []string) []string {
+	if len(names) < 2 {
+		return names
+	}
+	last := names[len(names)-1]
+	open := strings.IndexByte(last, '(')
+	if open <= 0 || strings.TrimSpace(last[:open]) == "" {
+		return names
+	}
+	inner, _ := matchParen(last[open+1:])
+	if strings.TrimSpace(last[open:]) != "("+inner+")" {
+		return names // text after the parenthetical, or one left open
+	}
+	if note := Line(inner); note == "" || partNote.MatchString(note) || jointWith.MatchString(note) {
+		return names
+	}
+	for _, n := range names[:len(names)-1] {
+		if strings.ContainsAny(n, "()") {
+			return names
+		}
+	}
+	paren := "(" + inner + ")"
+	for i, n := range names[:len(names)-1] {
+		names[i] = strings.TrimSpace(n) + " " + paren
+	}
+	return names
 }
 
 // parseSpeaker reads "Name (parenthetical) (parenthetical)…". The first
@@ -182,6 +231,34 @@ func isRole(s string) bool {
 		}
 	}
 	return false
+}
+
+// isOrganization reports whether s, a comma-separated part of a
+// presenter cell, names an organisation rather than a person: a single
+// word (a person is named by two at least: "CMU", "Stanford"), or a whole
+// word organisations are named with ("Northfield University", "Acme
+// Labs", "Placeholder Inc."). No person's name holds one of them.
+func isOrganization(s string) bool {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 1 {
+		return true
+	}
+	for _, w := range words {
+		if orgWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// orgWords are the words organisations are named with.
+var orgWords = map[string]bool{
+	"university": true, "universität": true, "université": true, "universidad": true, "universidade": true,
+	"universita": true, "università": true, "institute": true, "institut": true, "instituto": true,
+	"college": true, "school": true, "polytechnic": true, "academy": true, "department": true,
+	"lab": true, "labs": true, "laboratory": true, "laboratories": true, "research": true,
+	"inc": true, "corp": true, "corporation": true, "ltd": true, "llc": true, "gmbh": true,
+	"company": true, "foundation": true, "center": true, "centre": true,
 }
 
 // roleWords are the words job titles are made of. Plurals are left out on

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // seminarPresenters are all the distinct presenter cells of the seminar
@@ -696,4 +697,69 @@ func TestParseSpeakersNotes(t *testing.T) {
 			t.Errorf("ParseSpeakers(%q) = %+v, want %+v", tt.in, got, tt.want)
 		}
 	}
+}
+
+// A presenter cell's names share an affiliation they are written with
+// once: names joined by "and" before one parenthetical, or before a comma
+// and an organisation. A name with one of its own keeps it; a comma
+// before a person still separates two people.
+func TestParseSpeakersSharedAffiliation(t *testing.T) {
+	tests := []struct {
+		cell string
+		want []Speaker
+	}{
+		{"Tomas Eriksen and Lena Okafor (Brightwater University)", []Speaker{
+			{Name: "Tomas Eriksen", Affiliation: "Brightwater University"}, {Name: "Lena Okafor", Affiliation: "Brightwater University"}}},
+		{"Ann Poe & Bo Tam (Acme, Berlin)", []Speaker{{Name: "Ann Poe", Affiliation: "Acme, Berlin"}, {Name: "Bo Tam", Affiliation: "Acme, Berlin"}}},
+		{"Ann Poe and Bo Tam (Staff Engineer, Acme)", []Speaker{
+			{Name: "Ann Poe", Role: "Staff Engineer", Affiliation: "Acme"}, {Name: "Bo Tam", Role: "Staff Engineer", Affiliation: "Acme"}}},
+		{"Ann Poe, Bo Tam and Cy Lin (Acme)", []Speaker{{Name: "Ann Poe"}, {Name: "Bo Tam", Affiliation: "Acme"}, {Name: "Cy Lin", Affiliation: "Acme"}}},
+		// Each their own, or a note that is no one's affiliation.
+		{"Xinyu Hu (Uber) and Olcay Cirit (Uber, Google)", []Speaker{{Name: "Xinyu Hu", Affiliation: "Uber"}, {Name: "Olcay Cirit", Affiliation: "Uber, Google"}}},
+		{"Ann Poe (MIT) and Bo Tam and Cy Lin (Acme)", []Speaker{{Name: "Ann Poe", Affiliation: "MIT"}, {Name: "Bo Tam"}, {Name: "Cy Lin", Affiliation: "Acme"}}},
+		{"Ann Poe and Bo Tam (first half)", []Speaker{{Name: "Ann Poe"}, {Name: "Bo Tam"}}},
+		{"Ann Poe and Bo Tam (joint with Cy Lin)", []Speaker{{Name: "Ann Poe"}, {Name: "Bo Tam"}, {Name: "Cy Lin"}}},
+		{"Ann Poe and Bo Tam (Acme) [remote]", []Speaker{{Name: "Ann Poe"}, {Name: "Bo Tam", Affiliation: "Acme"}}},
+		{"Ann Poe and Bo Tam (Acme", []Speaker{{Name: "Ann Poe"}, {Name: "Bo Tam", Affiliation: "Acme"}}},
+		// A comma before an organisation, not a person.
+		{"Greta Holm, Northfield University", []Speaker{{Name: "Greta Holm", Affiliation: "Northfield University"}}},
+		{"Priya Valdane, Harrow Systems Lab", []Speaker{{Name: "Priya Valdane", Affiliation: "Harrow Systems Lab"}}},
+		{"Jane Doe, CMU", []Speaker{{Name: "Jane Doe", Affiliation: "CMU"}}},
+		{"Jane Doe, Placeholder Inc., Berlin", []Speaker{{Name: "Jane Doe", Affiliation: "Placeholder Inc., Berlin"}}},
+		{"Jane Doe, Research Scientist", []Speaker{{Name: "Jane Doe", Role: "Research Scientist"}}},
+		{"Tomas Eriksen and Lena Okafor, Brightwater University", []Speaker{
+			{Name: "Tomas Eriksen", Affiliation: "Brightwater University"}, {Name: "Lena Okafor", Affiliation: "Brightwater University"}}},
+		{"Jane Doe, John Roe", []Speaker{{Name: "Jane Doe"}, {Name: "John Roe"}}},
+		{"Dennis Shasha, Mustafa Anil Kocak", []Speaker{{Name: "Dennis Shasha"}, {Name: "Mustafa Anil Kocak"}}},
+	}
+	for _, tt := range tests {
+		if got := ParseSpeakers(tt.cell); !cmp.Equal(got, tt.want, cmpopts.EquateEmpty()) {
+			t.Errorf("ParseSpeakers(%q) = %+v, want %+v", tt.cell, got, tt.want)
+		}
+	}
+}
+
+// FuzzShareTrailingParen checks that sharing leaves the last name alone,
+// and either leaves another name alone or adds the last one's
+// parenthetical to it.
+func FuzzShareTrailingParen(f *testing.F) {
+	f.Add("Tomas Eriksen", "Lena Okafor (Brightwater University)")
+	f.Add("Ann Poe (MIT)", "Bo Tam (Acme)")
+	f.Add("Ann Poe", "Bo Tam (first half)")
+	f.Add("", "(x)")
+	f.Add("a", "b ((c) d)")
+	f.Fuzz(func(t *testing.T, first, last string) {
+		in := []string{first, last}
+		got := shareTrailingParen([]string{first, last})
+		if len(got) != 2 || got[1] != last {
+			t.Fatalf("shareTrailingParen(%q) = %q: the last name changed", in, got)
+		}
+		if got[0] == first {
+			return
+		}
+		rest, ok := strings.CutPrefix(got[0], strings.TrimSpace(first)+" (")
+		if !ok || !strings.HasSuffix(rest, ")") || !strings.Contains(last, "("+rest) || strings.ContainsAny(first, "()") {
+			t.Errorf("shareTrailingParen(%q) = %q: not the first name with the last one's parenthetical", in, got)
+		}
+	})
 }

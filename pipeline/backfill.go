@@ -54,6 +54,10 @@ type BackfillStep struct {
 	Snapshots []SnapshotRead
 	Talks     int  // records built from the site at Timestamp
 	Resumed   bool // merged by an earlier run: nothing was fetched
+	// Notes is what building the records noted beyond the extractors'
+	// own skips and warnings (see BuildNotes): slots joined to nothing,
+	// dates that do not read.
+	Notes normalize.Report
 }
 
 // SnapshotRead is one snapshot of one page, as a backfill read it.
@@ -280,7 +284,7 @@ func (b *backfill) list(src scrape.Source) (*history, error) {
 		if b.opt.From != "" || b.opt.To != "" {
 			span = fmt.Sprintf(" between %q and %q", b.opt.From, b.opt.To)
 		}
-		return nil, fmt.Errorf("source %s: the archive holds no snapshot of its pages%s", src.Name, span)
+		return nil, fmt.Errorf("source %s: the archive at %s holds no snapshot of its pages%s", src.Name, b.opt.Archive, span)
 	}
 	sort.Strings(h.times)
 	return h, nil
@@ -334,8 +338,8 @@ func (b *backfill) walk(ctx context.Context, h *history) (*export.SourceReport, 
 			for _, r := range reads {
 				pages, urls = append(pages, &r.Result.Records), append(urls, r.Page)
 			}
-			talks, rep := normalize.Build(pages)
-			step.Talks = len(talks)
+			talks, rep := normalize.Builder{Limits: b.opt.Crawler.Limits}.Build(pages)
+			step.Talks, step.Notes = len(talks), BuildNotes(rep, pages)
 			*report = snapshotsReport(*report, reads, len(talks), rep)
 			if run, err = b.merge(talks, urls, t); err != nil {
 				return report, err

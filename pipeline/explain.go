@@ -53,7 +53,7 @@ func Explain(page io.Reader, pageURL string, w io.Writer) error {
 		}
 		return xerr
 	}
-	talks, rep := normalize.Build([]*raw.Records{r})
+	talks, rep := normalize.Builder{}.Build([]*raw.Records{r})
 	e.group("records built from this page alone", len(talks))
 	for i := range talks {
 		e.item(recordLine(&talks[i]))

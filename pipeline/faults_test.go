@@ -100,7 +100,7 @@ func TestFaultPartialFailureKeepsFailedSource(t *testing.T) {
 			page := string(site.Page(mirrorSosp17Talks))
 			start, end := strings.Index(page, `<section id="main-content">`), strings.Index(page, `</section>`)
 			return fixturetest.Respond(http.StatusOK, page[:start]+`<section id="main-content"><h1>Invited Talks</h1><p>To be announced.</p>`+page[end:])
-		}, `URL: no extractor recognises the page (the page is headed "AI Systems Workshop at SOSP 2017"); docs/adding-a-site.md says how to add one`},
+		}, `URL: no extractor recognises the page (the page is headed "AI Systems Workshop at SOSP 2017"): it is in the workshop theme but holds no speaker blocks (<p><strong>NAME</strong> …), no talk headings (<h2>TITLE, SPEAKER</h2>), no schedule lines opening with a time range and no paper entries`},
 	}
 	for _, tt := range faults {
 		t.Run(tt.name, func(t *testing.T) {

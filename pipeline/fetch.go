@@ -32,8 +32,8 @@ type FetchOptions struct {
 	Formats     []string
 	CSV         export.CSVOptions
 	AllowShrink bool
-	// ShrinkRatio is the share of a source's known talks below which a
-	// fetch refuses to merge it; default 0.5.
+	// ShrinkRatio is the share of a source's known talks at or below
+	// which a fetch refuses to merge it; default 0.5.
 	ShrinkRatio float64
 	Now         func() time.Time
 	ToolVersion string
@@ -136,7 +136,7 @@ func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, ru
 			for _, p := range pages {
 				snap.Pages = append(snap.Pages, p.URL)
 				if p.Validator.SHA256 != "" {
-					run.Pages = append(run.Pages, pageState(src.Name, p))
+					run.Pages = append(run.Pages, pageState(src.Name, p, store.Pages()[p.URL]))
 				}
 			}
 		}
@@ -181,11 +181,19 @@ func validatorsOf(pages map[string]export.Page) *scrape.Validators {
 	return v
 }
 
-// pageState is what the store keeps of a page read for source.
-func pageState(source string, p *scrape.Result) export.Page {
+// pageState is what the store keeps of a page read for source: its latest
+// reading that was a new version. The same bytes read again (a page read
+// in full after its source failed, a server that ignores conditional
+// requests) keep the reading of their version, stored, so that an
+// unchanged site leaves the store unchanged.
+func pageState(source string, p *scrape.Result, stored export.Page) export.Page {
 	r := pageReport(p)
-	return export.Page{URL: p.URL, Source: source, Event: r.Event, HTTPStatus: r.HTTPStatus, TalksFound: r.TalksFound,
+	state := export.Page{URL: p.URL, Source: source, Event: r.Event, HTTPStatus: r.HTTPStatus, TalksFound: r.TalksFound,
 		FetchedAt: r.FetchedAt, ETag: p.Validator.ETag, LastModified: p.Validator.LastModified, SHA256: p.Validator.SHA256}
+	if stored.SHA256 == state.SHA256 && stored.FetchedAt != "" {
+		state.FetchedAt = stored.FetchedAt
+	}
+	return state
 }
 
 // failedLastRun reports whether the last run's report says the named
@@ -250,7 +258,7 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 		report.Status = statusUnchanged
 		return report, nil, nil, nil
 	}
-	talks, rep := normalize.Build(sr.Records())
+	talks, rep := normalize.Builder{Limits: cr.Limits}.Build(sr.Records())
 	report.TalksFound = len(talks)
 	for _, n := range rep.Skipped {
 		report.Skipped = append(report.Skipped, export.ManifestNote{SourceURL: n.SourceURL, Text: n.Text, Reason: n.Reason})
@@ -325,10 +333,17 @@ func shrinkGuard(src scrape.Source, pages []*scrape.Result, talks, dataset []nor
 		urls[i] = p.URL
 	}
 	known := len(normalize.LastListed(dataset, urls, day))
-	if known > 0 && float64(len(talks)) < ratio*float64(known) {
+	if shrunk(len(talks), known, ratio) {
 		return &ShrinkError{Source: src.Name, Found: len(talks), Known: known}
 	}
 	return nil
+}
+
+// shrunk reports whether found talks are too few where known were listed:
+// ratio of them or fewer. The boundary is refused: a page cut off half
+// way, that lists exactly half its talks, is not merged.
+func shrunk(found, known int, ratio float64) bool {
+	return known > 0 && float64(found) <= ratio*float64(known)
 }
 
 func pageReport(p *scrape.Result) export.PageReport {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -380,4 +381,49 @@ func TestFetchRecoveryRewritesTheManifest(t *testing.T) {
 		t.Errorf("recovery wrote %v, want manifest.json alone", res.Written)
 	}
 	assertRecovered(t, out)
+}
+
+// The shrink guard's boundary is strict: a source that lists exactly half
+// the talks it listed (a page cut off half way) is refused, one talk more
+// is merged.
+func TestShrunkBoundary(t *testing.T) {
+	for _, tc := range []struct {
+		found, known int
+		want         bool
+	}{
+		{43, 87, true}, {44, 87, false},
+		{50, 100, true}, {51, 100, false},
+		{1, 2, true}, {2, 2, false},
+		{0, 1, true}, {1, 1, false},
+		{0, 0, false}, // nothing known: nothing to shrink from
+		{120, 100, false},
+	} {
+		if got := shrunk(tc.found, tc.known, 0.5); got != tc.want {
+			t.Errorf("shrunk(%d found, %d known) = %v, want %v", tc.found, tc.known, got, tc.want)
+		}
+	}
+}
+
+// A page's row in the store is its latest reading that was a new version:
+// the same bytes read again keep the time their version was read (the
+// recovery of a failed source must not rewrite the store for it), new
+// bytes or new validators are a new reading.
+func TestPageStateKeepsTheReadingOfAVersion(t *testing.T) {
+	read := func(sha, etag string, at time.Time) *scrape.Result {
+		r := &scrape.Result{Status: 200, FetchedAt: at, Validator: scrape.Validator{SHA256: sha, ETag: etag}}
+		r.URL = "https://mlsys.stanford.edu/"
+		return r
+	}
+	first := time.Date(2025, 10, 1, 12, 0, 0, 0, time.UTC)
+	stored := pageState("mlsys", read("aaa", `"1"`, first), export.Page{})
+	later := first.Add(90 * time.Second)
+	if again := pageState("mlsys", read("aaa", `"1"`, later), stored); again != stored {
+		t.Errorf("the same version read again: %+v, want the stored %+v", again, stored)
+	}
+	if got := pageState("mlsys", read("aaa", `"2"`, later), stored); got.ETag != `"2"` || got.FetchedAt != stored.FetchedAt {
+		t.Errorf("same bytes, new ETag: %+v, want the new ETag and the version's time", got)
+	}
+	if got := pageState("mlsys", read("bbb", `"3"`, later), stored); got.FetchedAt != "2025-10-01T12:01:30Z" {
+		t.Errorf("a new version: fetched_at %q, want the new reading's", got.FetchedAt)
+	}
 }

@@ -29,7 +29,7 @@ func Parse(page io.Reader, pageURL string, asRaw bool, w io.Writer) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(raw.Versioned{FormatVersion: raw.FormatVersion, Records: r})
 	}
-	talks, _ := normalize.Build([]*raw.Records{r})
+	talks, _ := normalize.Builder{}.Build([]*raw.Records{r})
 	if len(talks) == 0 && r.Entries() == 0 {
 		return fmt.Errorf("%s: %w", pageURL, scrape.ErrNoTalks)
 	}

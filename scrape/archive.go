@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // DefaultArchive is the Internet Archive's Wayback Machine.
@@ -54,8 +56,9 @@ func (s Snapshot) Day() string {
 // with the crawler's delay between them, and its transport retries 429 and
 // 5xx answers with backoff.
 type Archive struct {
-	base string // scheme://host[/path], no trailing slash
-	cl   *client
+	base   string // scheme://host[/path], no trailing slash
+	cl     *client
+	limits raw.Limits // the crawler's: what one snapshot may yield
 }
 
 // OpenArchive returns a client of the Wayback Machine at base (normally
@@ -65,7 +68,7 @@ func (cr *Crawler) OpenArchive(ctx context.Context, base string) (*Archive, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Archive{base: strings.TrimSuffix(u.String(), "/"), cl: cr.newClient(ctx, map[string]bool{u.Host: true})}, nil
+	return &Archive{base: strings.TrimSuffix(u.String(), "/"), cl: cr.newClient(ctx, map[string]bool{u.Host: true}), limits: cr.Limits}, nil
 }
 
 // CheckArchive reports whether base can be an archive's base URL, so that
@@ -162,12 +165,16 @@ func (a *Archive) Fetch(s Snapshot, pageURL string) (*Result, error) {
 	resp, err := a.cl.get(a.SnapshotURL(s), nil)
 	r := failed(pageURL, 0, 0)
 	if err == nil {
-		r, err = readResponse(resp, page, base, Validator{}, false)
+		r, err = readResponse(resp, page, base, Validator{}, false, a.limits)
 	}
-	if err != nil {
+	var fetchErr *FetchError
+	switch {
+	case err == nil:
+		return r, nil
+	case errors.As(err, &fetchErr): // names the address requested
 		return r, fmt.Errorf("snapshot %s of %s: %w", s.Timestamp, pageURL, err)
 	}
-	return r, nil
+	return r, fmt.Errorf("snapshot %s of %s, read from %s: %w", s.Timestamp, pageURL, a.SnapshotURL(s), err)
 }
 
 // ErrCDX is wrapped by the errors of a CDX answer that does not read.

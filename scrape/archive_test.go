@@ -3,6 +3,7 @@ package scrape
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -445,5 +446,76 @@ func TestArchiveDelay(t *testing.T) {
 		if gap := sent[i].Sub(sent[i-1]); gap < delay {
 			t.Errorf("request %d came %s after the previous one, want at least %s", i+1, gap, delay)
 		}
+	}
+}
+
+// The archive's robots.txt binds a backfill as a site's binds a fetch:
+// unavailable (5xx after the retries), nothing is asked of the archive;
+// disallowing the snapshots, none is fetched, and a redirect into them
+// is not followed.
+func TestArchiveRobots(t *testing.T) {
+	const ts, page = "20201016184512", "https://mlsys.stanford.edu/"
+	srv := newArchiveServer(t, seminarCDX, map[string][]byte{ts: readEra(t, ts)})
+	srv.fail["/robots.txt"] = []int{503, 503, 503, 503}
+	a, err := testCrawler().OpenArchive(context.Background(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Snapshots(page, "", "")
+	want := "robots.txt unavailable (HTTP 503) at " + srv.URL + "/robots.txt"
+	if !errors.Is(err, ErrRobotsUnavailable) || !strings.Contains(err.Error(), want) {
+		t.Errorf("listing under an unavailable robots.txt: %v, want it to say %q", err, want)
+	}
+	if _, err := a.Fetch(Snapshot{Timestamp: ts, Original: page}, page); !errors.Is(err, ErrRobotsUnavailable) {
+		t.Errorf("snapshot under an unavailable robots.txt: %v", err)
+	}
+	if n, s := srv.count("/cdx/search/cdx"), srv.count("/web/"+ts+"id_/"+page); n+s != 0 {
+		t.Errorf("the archive was asked %d listings and %d snapshots", n, s)
+	}
+	if n := srv.count("/robots.txt"); n != 4 {
+		t.Errorf("robots.txt asked %d times, want 4 (once, with 3 retries)", n)
+	}
+
+	h := &hits{}
+	disallowing := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		h.add(r)
+		switch {
+		case r.URL.Path == "/robots.txt":
+			io.WriteString(w, "User-agent: *\nDisallow: /web/\n")
+		case strings.HasPrefix(r.URL.Path, "/go/"):
+			http.Redirect(w, r, "/web/"+ts+"id_/"+page, http.StatusFound)
+		default:
+			w.Write(readEra(t, ts))
+		}
+	})
+	a, err = testCrawler().OpenArchive(context.Background(), disallowing.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Fetch(Snapshot{Timestamp: ts, Original: page}, page); !errors.Is(err, ErrDisallowed) {
+		t.Errorf("a disallowed snapshot: %v", err)
+	}
+	resp, err := a.cl.get(disallowing.URL+"/go/", nil)
+	if !errors.Is(err, ErrDisallowed) || resp != nil {
+		t.Errorf("a redirect into disallowed snapshots: %v", err)
+	}
+	if n := h.count("/web/" + ts + "id_/" + page); n != 0 {
+		t.Errorf("a disallowed snapshot was requested %d times", n)
+	}
+}
+
+// A snapshot that does not read as a page names the address it was read
+// from, on the archive given, not only the page it is a copy of.
+func TestArchiveFetchUnreadableNamesTheSnapshot(t *testing.T) {
+	const ts, page = "20230215203451", "https://mlsys.stanford.edu/"
+	srv := newArchiveServer(t, "", map[string][]byte{ts: []byte("<html><body><p>Wayback placeholder</p></body></html>")})
+	a, err := testCrawler().OpenArchive(context.Background(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Fetch(Snapshot{Timestamp: ts, Original: page}, page)
+	want := "snapshot " + ts + " of " + page + ", read from " + srv.URL + "/web/" + ts + "id_/" + page + ": "
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !errors.Is(err, ErrNoExtractor) {
+		t.Errorf("error %v, want one opening %q", err, want)
 	}
 }

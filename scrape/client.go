@@ -27,14 +27,23 @@ type Response struct {
 	Elapsed time.Duration
 }
 
-// client makes GET requests through one colly collector, so robots.txt is
-// read once per host and requests go one at a time, paced by the
-// crawler. Each request's answer travels in its own colly.Context:
-// nothing about a request lives in the client.
+// client makes GET requests through one colly collector, one at a time,
+// paced by the crawler, each checked against its host's robots.txt (read
+// once per host by the crawler), and so is each hop of a redirect. Each
+// request's answer travels in its own colly.Context: nothing about a
+// request lives in the client.
 type client struct {
 	ctx  context.Context
 	pace *pacer
 	c    *colly.Collector
+	// rt carries every request, robots.txt included.
+	rt      http.RoundTripper
+	timeout time.Duration
+	ua      string // the User-Agent header
+	// token is the product token robots.txt groups are matched with.
+	token        string
+	ignoreRobots bool
+	robots       *robotsCache
 }
 
 // pacer keeps two requests to one host at least delay apart, counted from
@@ -70,7 +79,20 @@ func (cr *Crawler) newClient(ctx context.Context, hosts map[string]bool) *client
 	if cr.pace == nil || cr.pace.delay != cr.Delay {
 		cr.pace = &pacer{delay: cr.Delay, last: map[string]time.Time{}}
 	}
-	cl := &client{ctx: ctx, pace: cr.pace, c: cr.collector(ctx, hosts)}
+	if cr.robots == nil {
+		cr.robots = &robotsCache{hosts: map[string]*robotsEntry{}}
+	}
+	transport := cr.Transport
+	if transport == nil {
+		transport = NewTransport(Limits{})
+	}
+	ua := cr.UserAgent
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	cl := &client{ctx: ctx, pace: cr.pace, rt: withContext(ctx, wholeBodies(transport)), timeout: cr.Timeout,
+		ua: ua, token: productToken(ua), ignoreRobots: cr.IgnoreRobots, robots: cr.robots}
+	cl.c = cr.collector(cl, hosts)
 	// colly converts a body whose Content-Type names a charset other
 	// than UTF-8 but ignores byte-order marks and <meta>; DecodeBody does
 	// all of it in one place, so colly is left no charset to act on.
@@ -95,12 +117,17 @@ func slot(resp *colly.Response) *Response {
 
 // get requests rawURL with the given extra headers (nil for none) and
 // returns its answer, whatever the status. An error means no answer came:
-// robots.txt disallows the URL (ErrDisallowed), the network failed after
-// the transport's retries, or the run was cancelled.
+// robots.txt disallows the URL or a hop of its redirects (ErrDisallowed)
+// or could not be read (ErrRobotsUnavailable), the network failed after
+// the transport's retries, the body was cut short (ErrCutShort), or the
+// run was cancelled.
 func (cl *client) get(rawURL string, header http.Header) (*Response, error) {
 	host := ""
 	if u, err := url.Parse(rawURL); err == nil {
 		host = strings.ToLower(u.Host)
+		if err := cl.robotsCheck(u); err != nil {
+			return nil, &FetchError{URL: rawURL, Err: err}
+		}
 	}
 	if err := cl.pace.wait(cl.ctx, host); err != nil {
 		return nil, err
@@ -111,9 +138,10 @@ func (cl *client) get(rawURL string, header http.Header) (*Response, error) {
 	err := cl.c.Request(http.MethodGet, rawURL, nil, ctx, header)
 	cl.pace.done(host)
 	resp.Elapsed = time.Since(resp.Sent)
+	var hop *hopError
 	switch {
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		return nil, &FetchError{URL: rawURL, Err: ErrDisallowed}
+	case errors.As(err, &hop):
+		return nil, &FetchError{URL: rawURL, Err: hop}
 	case errors.Is(err, context.DeadlineExceeded):
 		// The bare error of a body cut off mid-read does not say what
 		// ran out.
@@ -137,13 +165,24 @@ type FetchError struct {
 }
 
 func (e *FetchError) Error() string {
-	if errors.Is(e.Err, ErrDisallowed) {
-		return e.URL + ": " + e.Err.Error()
+	if errors.Is(e.Err, ErrDisallowed) || errors.Is(e.Err, ErrRobotsUnavailable) {
+		return e.URL + ": " + e.Err.Error() // not fetched
 	}
 	return "fetch " + e.URL + ": " + e.Err.Error()
 }
 
 func (e *FetchError) Unwrap() error { return e.Err }
+
+// hopError is a redirect not followed: robots.txt disallows its target,
+// or could not be read.
+type hopError struct {
+	to  string
+	err error
+}
+
+func (e *hopError) Error() string { return "redirect to " + e.to + ": " + e.err.Error() }
+
+func (e *hopError) Unwrap() error { return e.err }
 
 // statusError is the error of an answer other than 2xx, naming the URL and
 // the status.

@@ -31,15 +31,23 @@ type Crawler struct {
 	// MaxRedirects caps a redirect chain (default 5); redirects never
 	// leave the hosts of the source's own pages.
 	MaxRedirects int
-	// IgnoreRobots skips robots.txt, for pages the user owns.
+	// IgnoreRobots skips robots.txt, for pages the user owns. Otherwise
+	// robots.txt is read once per host by the Crawler (RFC 9309): a page
+	// it disallows, or a redirect to one, is not fetched (ErrDisallowed),
+	// and one that cannot be read (5xx, no answer) disallows its whole
+	// host (ErrRobotsUnavailable).
 	IgnoreRobots bool
 	// Validators, when set, makes requests conditional on the versions
 	// read by an earlier run. The crawler only reads it.
 	Validators *Validators
 	// OnPage, when set, is called once per page fetched, in order.
 	OnPage func(*Result, error)
+	// Limits bound what one page may yield; zero fields take the
+	// defaults of raw.Limits.
+	Limits raw.Limits
 
-	pace *pacer // shared by the crawls and archives of this Crawler
+	pace   *pacer       // shared by the crawls and archives of this Crawler
+	robots *robotsCache // likewise: robots.txt is read once per host
 }
 
 // SourceResult is what one source's pages yielded.
@@ -216,7 +224,7 @@ func (cr *Crawler) fetchPage(cl *client, page SourcePage, v *Validators) (*Resul
 		if perr != nil {
 			return failed(page.URL, 0, 0), fmt.Errorf("page URL %q: %w", page.URL, perr)
 		}
-		r, err = readResponse(resp, u, u, old, v != nil)
+		r, err = readResponse(resp, u, u, old, v != nil, cr.Limits)
 	}
 	if err == nil && page.Extractor != "" && r.Extractor != "" && r.Extractor != page.Extractor {
 		r.Warnings = append(r.Warnings, raw.Warning{SourceURL: r.URL, Field: "page",
@@ -235,10 +243,16 @@ func failed(pageURL string, status, bytes int) *Result {
 
 // readResponse reads an answer as the page at pageURL whose bytes came
 // from base: an HTTP error fails, a page as it was at the last run (old)
-// is not read again when conditional, anything else is extracted.
-func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditional bool) (*Result, error) {
+// is not read again when conditional, anything else is extracted. A 304
+// is "not modified" only when the request was conditional on old's ETag
+// or Last-Modified: to any other request it is an error, never a page as
+// it was (which would make a first run "unchanged", and write nothing).
+func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditional bool, limits raw.Limits) (*Result, error) {
 	page := pageURL.String()
 	status, size := resp.Status, len(resp.Body)
+	if status == http.StatusNotModified && (!conditional || old.conditions() == nil) {
+		return failed(page, status, size), &FetchError{URL: resp.URL, Status: status, Err: errors.New("HTTP 304 to a request that was not conditional")}
+	}
 	if status == http.StatusNotModified {
 		r := failed(page, status, 0)
 		r.NotModified, r.Validator, r.FetchedAt, r.Elapsed = true, old, resp.Sent, resp.Elapsed
@@ -261,6 +275,9 @@ func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditi
 		return failed(page, status, size), &FetchError{URL: resp.URL, Status: status, Err: err}
 	}
 	p, err := ParsePage(text.Body, pageURL, base)
+	if p != nil {
+		p.Limits = limits
+	}
 	if err != nil {
 		return failed(page, status, size), err
 	}
@@ -285,26 +302,23 @@ func hostsOf(src Source) map[string]bool {
 	return hosts
 }
 
-func (cr *Crawler) collector(ctx context.Context, allowed map[string]bool) *colly.Collector {
-	ua := cr.UserAgent
-	if ua == "" {
-		ua = DefaultUserAgent
-	}
+// collector is the colly collector of cl: its transport, its timeout,
+// and a redirect handler that keeps redirects to the allowed hosts and
+// to what their robots.txt allows.
+func (cr *Crawler) collector(cl *client, allowed map[string]bool) *colly.Collector {
 	c := colly.NewCollector(
-		colly.UserAgent(ua),
-		colly.StdlibContext(ctx),
+		colly.UserAgent(cl.ua),
+		colly.StdlibContext(cl.ctx),
 		colly.ParseHTTPErrorResponse(),
 		colly.AllowURLRevisit(), // the crawl keeps its own visited set
 		// The transport enforces the body limit and fails loudly;
 		// colly's own limit would silently truncate.
 		colly.MaxBodySize(0),
 	)
-	c.IgnoreRobotsTxt = cr.IgnoreRobots
-	transport := cr.Transport
-	if transport == nil {
-		transport = NewTransport(Limits{})
-	}
-	c.WithTransport(withContext(ctx, transport))
+	// colly would read robots.txt itself, taking a 5xx for allow-all and
+	// never looking at a redirect's hops: the client checks instead.
+	c.IgnoreRobotsTxt = true
+	c.WithTransport(cl.rt)
 	if cr.Timeout > 0 {
 		c.SetRequestTimeout(cr.Timeout)
 	}
@@ -320,6 +334,9 @@ func (cr *Crawler) collector(ctx context.Context, allowed map[string]bool) *coll
 		}
 		if len(via) > maxRedirects {
 			return fmt.Errorf("more than %d redirects from %s (a loop?)", maxRedirects, via[0].URL)
+		}
+		if err := cl.robotsCheck(req.URL); err != nil {
+			return &hopError{to: req.URL.String(), err: err}
 		}
 		return nil
 	})

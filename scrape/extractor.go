@@ -22,6 +22,9 @@ type Page struct {
 	// links resolve: URL itself for a live page, the copy's address for an
 	// archived one, whose rewritten links resolveLink undoes.
 	Base *url.URL
+	// Limits bound what the page may yield; the zero value is the
+	// defaults of raw.Limits.
+	Limits raw.Limits
 }
 
 // ParsePage parses a UTF-8 HTML body read from base as the page at
@@ -67,12 +70,18 @@ var ErrNoExtractor = errors.New("no extractor recognises the page")
 type NoExtractorError struct {
 	URL     string
 	Heading string // the page's site name or title, "" if none
+	// Missing says what a page in a known theme lacks, "" for a page in
+	// no known theme.
+	Missing string
 }
 
 func (e *NoExtractorError) Error() string {
 	msg := e.URL + ": " + ErrNoExtractor.Error()
 	if e.Heading != "" {
 		msg += fmt.Sprintf(" (the page is headed %q)", e.Heading)
+	}
+	if e.Missing != "" {
+		return msg + ": " + e.Missing
 	}
 	return msg + "; docs/adding-a-site.md says how to add one"
 }
@@ -105,10 +114,10 @@ func Extract(p *Page) (*raw.Records, error) {
 			continue
 		}
 		r.Extractor = x.Name()
-		if err := x.Extract(p, r); err != nil {
-			return r, err
-		}
-		return r, nil
+		err := x.Extract(p, r)
+		keepWebLinks(r)
+		bound(r, p.Limits)
+		return r, err
 	}
 	if len(site.Links) > 0 && !listsTalks {
 		// A site's home page: it lists no talks itself, but its menu leads
@@ -116,5 +125,17 @@ func Extract(p *Page) (*raw.Records, error) {
 		// papers page is never read as one, so its failure stays loud.
 		return r, nil
 	}
-	return r, &NoExtractorError{URL: p.URL.String(), Heading: site.Name}
+	return r, &NoExtractorError{URL: p.URL.String(), Heading: site.Name, Missing: missingFromTheme(p)}
+}
+
+// missingFromTheme says what a page in the workshop theme lacks to be read
+// as one of its pages, "" for a page in no known theme (the seminar
+// theme's extractor matches any talk list, and says itself what a list
+// lacks).
+func missingFromTheme(p *Page) string {
+	if workshopContent(p.Root) == nil {
+		return ""
+	}
+	return "it is in the workshop theme but holds no speaker blocks (<p><strong>NAME</strong> …), " +
+		"no talk headings (<h2>TITLE, SPEAKER</h2>), no schedule lines opening with a time range and no paper entries"
 }

@@ -1,9 +1,14 @@
 package scrape
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // archivePath matches the path of an Internet Archive snapshot URL,
@@ -25,6 +30,12 @@ func resolveLink(base *url.URL, href string) string {
 	ref, err := url.Parse(href)
 	if err != nil || strings.EqualFold(ref.Scheme, "javascript") {
 		return ""
+	}
+	if strings.HasPrefix(href, "//") && ref.Host == "" {
+		// A protocol-relative link with no host ("//", "///x") names no
+		// page; resolved, it would name the page it is on. Left as
+		// written, keepWebLinks drops it with a warning.
+		return href
 	}
 	abs := ref
 	if base != nil && !ref.IsAbs() {
@@ -113,4 +124,59 @@ func pagePath(u *url.URL) string {
 		p += "index.html"
 	}
 	return p
+}
+
+// keepWebLinks drops the links of r that are not http or https URLs with
+// a host (data:, vbscript:, file:, mailto:, a bare "//"), each with a
+// warning: only a web page can be a talk's video, slides or page. A
+// protocol-relative link ("//host/x") was resolved against the page's
+// scheme, as a browser does, and is kept.
+func keepWebLinks(r *raw.Records) {
+	drop := func(field, link string) bool {
+		if link == "" || isWebURL(link) {
+			return false
+		}
+		r.Warnings = append(r.Warnings, raw.Warning{SourceURL: r.URL, Field: field,
+			Message: fmt.Sprintf("dropped the link %q: only http and https links are kept", truncate(link, 80))})
+		return true
+	}
+	for i := range r.Talks {
+		t := &r.Talks[i]
+		t.Links = slices.DeleteFunc(t.Links, func(l raw.Link) bool { return drop("video_url", l.URL) })
+		if drop("slides_url", t.SlidesURL) {
+			t.SlidesURL = ""
+		}
+	}
+	for i := range r.Slots {
+		s := &r.Slots[i]
+		if drop("slides_url", s.SlidesURL) {
+			s.SlidesURL = ""
+		}
+		if drop("talks_url", s.TalksURL) {
+			s.TalksURL = ""
+		}
+	}
+	for i := range r.Papers {
+		if drop("paper_url", r.Papers[i].URL) {
+			r.Papers[i].URL = ""
+		}
+	}
+	r.Site.Links = slices.DeleteFunc(r.Site.Links, func(l string) bool { return drop("menu", l) })
+}
+
+// isWebURL reports whether link is an absolute http or https URL with a
+// host.
+func isWebURL(link string) bool {
+	u, err := url.Parse(link)
+	return err == nil && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) && u.Host != ""
+}
+
+// truncate cuts s to at most n runes, marking the cut: a data: URL can be
+// megabytes long.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
 }

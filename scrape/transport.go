@@ -241,9 +241,58 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// ErrCutShort is what the error of a body that ended before the server
+// said it would is (errors.Is): shorter than its Content-Length, or a
+// chunked body whose connection closed before its last chunk. Such a
+// page fails; it is never read as the part that came.
+var ErrCutShort = errors.New("response body cut short")
+
+// wholeBodies fails the read of a body that ends before its end, with
+// ErrCutShort and how much came. The standard transport already reports
+// it, as a bare io.ErrUnexpectedEOF that names neither the body nor what
+// was missing.
+func wholeBodies(rt http.RoundTripper) http.RoundTripper { return wholeBodyTransport{rt} }
+
+type wholeBodyTransport struct{ base http.RoundTripper }
+
+func (t wholeBodyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &wholeBody{rc: resp.Body, announced: resp.ContentLength,
+		chunked: len(resp.TransferEncoding) > 0 && resp.TransferEncoding[len(resp.TransferEncoding)-1] == "chunked"}
+	return resp, nil
+}
+
+type wholeBody struct {
+	rc        io.ReadCloser
+	read      int64
+	announced int64 // the Content-Length, -1 if none
+	chunked   bool
+}
+
+func (b *wholeBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	b.read += int64(n)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		switch {
+		case b.announced >= 0:
+			err = fmt.Errorf("%w: %d of the %d bytes its Content-Length announced: %w", ErrCutShort, b.read, b.announced, err)
+		case b.chunked: // closed mid-chunk or before the last chunk, or a compressed stream in it that stops
+			err = fmt.Errorf("%w: %d bytes of a chunked body, then %w", ErrCutShort, b.read, err)
+		default: // a compressed stream that stops half way
+			err = fmt.Errorf("%w after %d bytes: %w", ErrCutShort, b.read, err)
+		}
+	}
+	return n, err
+}
+
+func (b *wholeBody) Close() error { return b.rc.Close() }
+
 // withContext binds every request through rt to ctx, even one made
-// without it: colly fetches robots.txt with a request of its own that a
-// cancelled run would otherwise wait out.
+// without it, so that no request of the client (a page, a redirect's hop,
+// robots.txt) outlives a cancelled run.
 func withContext(ctx context.Context, rt http.RoundTripper) http.RoundTripper {
 	return &contextTransport{ctx: ctx, base: rt}
 }

@@ -1,6 +1,8 @@
 package scrape
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -531,6 +533,59 @@ func FuzzCutAuthors(f *testing.F) {
 		for i := 0; i < len(authors); i++ {
 			if r, _ := utf8.DecodeRuneInString(authors[i+1:]); authors[i] == ':' && unicode.IsSpace(r) {
 				t.Fatalf("cutAuthors(%q): authors %q hold a later colon", after, authors)
+			}
+		}
+	})
+}
+
+// FuzzExtractEditionPages feeds the extractors the unseen editions of the
+// family (fixtures/sibling/early2016, neurips2019, garbled), whole, cut
+// short and mutated: they never panic, every record names the page, and
+// an error names it too.
+func FuzzExtractEditionPages(f *testing.F) {
+	for _, site := range []string{"early2016", "neurips2019", "garbled"} {
+		dir := filepath.Join("..", "fixtures", "sibling", site)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, e := range entries {
+			if filepath.Ext(e.Name()) != ".html" {
+				continue
+			}
+			page, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(page)
+			f.Add(page[:len(page)/2])
+			f.Add(page[:len(page)/5])
+		}
+	}
+	f.Add([]byte(workshopDoc(`<table><tr><td><b>S</b></td></tr><tr><td>9:00 - 9:30</td><td>A<br><i>B</i><ul><li>C<br>(D)</li></ul></td></tr></table>`)))
+	f.Add([]byte(workshopDoc(`<h1>Papers</h1><ol><li><b>T</b>. A (B)<li><a><strong>U</strong></a><br>C</ol>`)))
+	f.Fuzz(func(t *testing.T, page []byte) {
+		const pageURL = "http://example.org/early2016/schedule.html"
+		r, err := ExtractPage(page, pageURL)
+		if r == nil {
+			t.Fatal("nil result")
+		}
+		if err != nil && !strings.Contains(err.Error(), pageURL) {
+			t.Errorf("error %q does not name the page", err)
+		}
+		for _, tk := range r.Talks {
+			if tk.SourceURL != pageURL {
+				t.Fatalf("talk %+v does not name the page", tk)
+			}
+		}
+		for _, s := range r.Slots {
+			if s.SourceURL != pageURL || strings.TrimSpace(s.Time) == "" {
+				t.Fatalf("slot %+v does not name the page or has no time", s)
+			}
+		}
+		for _, p := range r.Papers {
+			if p.SourceURL != pageURL || strings.TrimSpace(p.Title) == "" {
+				t.Fatalf("paper %+v does not name the page or has no title", p)
 			}
 		}
 	})

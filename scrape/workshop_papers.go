@@ -36,7 +36,7 @@ func (WorkshopPapers) Match(page *Page) bool {
 	if content == nil {
 		return false
 	}
-	blocks := contentBlocks(content)
+	blocks := paperEntries(contentBlocks(content))
 	for i := range blocks {
 		if p, ok := readPaper(blocks, i, nil); ok && p.Authors != "" {
 			return true
@@ -45,13 +45,57 @@ func (WorkshopPapers) Match(page *Page) bool {
 	return false
 }
 
+// paperEntries returns the blocks a papers page lists its entries in: its
+// paragraphs, and the items of a list whose items open with a bold title
+// (<ol><li><b>TITLE</b>. Authors</li>…</ol>, as a hand-written page has
+// them). A list right under a title that names no authors is that
+// paper's list of authors, kept whole.
+func paperEntries(blocks []*html.Node) []*html.Node {
+	var out []*html.Node
+	for i, b := range blocks {
+		if (isTag(b, atom.Ul) || isTag(b, atom.Ol)) && !(i > 0 && awaitsAuthors(blocks[i-1])) {
+			var items []*html.Node
+			titled := false
+			for li := b.FirstChild; li != nil; li = li.NextSibling {
+				if isTag(li, atom.Li) {
+					items = append(items, li)
+					titled = titled || opensWithBold(li)
+				}
+			}
+			if titled {
+				out = append(out, items...)
+				continue
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// opensWithBold reports whether n opens with a bold element, or with a
+// link that does (a title linked to its PDF).
+func opensWithBold(n *html.Node) bool {
+	first := firstElement(n)
+	if isTag(first, atom.A) {
+		first = firstElement(first)
+	}
+	return first != nil && isBold(first)
+}
+
+// awaitsAuthors reports whether b is a paper's title with no authors
+// after it in the same block: the list that follows holds them.
+func awaitsAuthors(b *html.Node) bool {
+	p, ok := readPaper([]*html.Node{b}, 0, nil)
+	return ok && p.Authors == ""
+}
+
 // Extract reads every paper entry of the page.
 func (WorkshopPapers) Extract(page *Page, r *raw.Records) error {
 	content := workshopContent(page.Root)
 	if content == nil {
 		return fmt.Errorf("%s: no workshop content (section#main-content)", page.URL)
 	}
-	blocks := contentBlocks(content)
+	blocks := paperEntries(contentBlocks(content))
 	from := len(r.Papers)
 	for i := range blocks {
 		p, ok := readPaper(blocks, i, page.Base)
@@ -77,13 +121,14 @@ func (WorkshopPapers) Extract(page *Page, r *raw.Records) error {
 	return fmt.Errorf("%s: %d bold title(s) but no authors after any (expected \"TITLE: authors\" or a list under the title)", page.URL, len(papers))
 }
 
-// readPaper reads blocks[i] as a paper entry: a paragraph that opens with
-// a bold title, possibly inside the PDF link, or with a link holding the
-// bold title. The authors follow the title in the paragraph or fill the
-// list right after it.
+// readPaper reads blocks[i] as a paper entry: a paragraph or list item
+// that opens with a bold title, possibly inside the PDF link, or with a
+// link holding the bold title. The authors follow the title in the entry,
+// after a colon, a dash, a full stop or a line break, or fill the list
+// right after it.
 func readPaper(blocks []*html.Node, i int, base *url.URL) (raw.Paper, bool) {
 	p := blocks[i]
-	if !isTag(p, atom.P) {
+	if !isTag(p, atom.P) && !isTag(p, atom.Li) {
 		return raw.Paper{}, false
 	}
 	lead := firstElement(p)
@@ -125,7 +170,7 @@ func readPaper(blocks []*html.Node, i int, base *url.URL) (raw.Paper, bool) {
 		// a title the page bolded or linked only in part.
 		paper.Title = strings.TrimSpace(textOf(bold) + rest)
 	} else {
-		authors = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(authors), ":-–— "))
+		authors = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(authors), ":-–—., "))
 	}
 	if authors == "" && i+1 < len(blocks) && (isTag(blocks[i+1], atom.Ul) || isTag(blocks[i+1], atom.Ol)) {
 		var items []string

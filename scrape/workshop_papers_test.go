@@ -58,3 +58,56 @@ func TestWorkshopPapersNone(t *testing.T) {
 		t.Errorf("Extract error %v, want one naming the page", err)
 	}
 }
+
+// A hand-written papers page lists its entries as items of a list, the
+// authors after a full stop, a comma, a dash, a colon or a line break; a
+// list right under a title that has no authors is still that title's
+// author list.
+func TestWorkshopPapersListed(t *testing.T) {
+	const pageURL = "http://example.org/early/papers.html"
+	tests := []struct {
+		name, content string
+		want          []string // "TITLE | AUTHORS"
+	}{{
+		name: "items of an ordered list",
+		content: `<ol>
+<li><b><a href="papers/a.pdf">Sketching Gradients</a></b>. Yusuf Adeyemi (Lowmoor Institute), Clara Bergstrom (Fernmark University)
+<li><b>Counting Bits</b>,
+Nadia Ferreira (Driftwood Labs)
+<li><a href="papers/c.pdf"><strong>Quiet Neighbours: Isolation</strong></a> – Dana Whitfield (Corran Polytechnic)</li>
+<li><b>Tiny Caches</b><br>Bram Vos, Kettle Computing</li>
+<li><b>Label Noise</b>: Ana Silva (Oak University)</li>
+</ol>`,
+		want: []string{
+			"Sketching Gradients | Yusuf Adeyemi (Lowmoor Institute), Clara Bergstrom (Fernmark University)",
+			"Counting Bits | Nadia Ferreira (Driftwood Labs)",
+			"Quiet Neighbours: Isolation | Dana Whitfield (Corran Polytechnic)",
+			"Tiny Caches | Bram Vos, Kettle Computing",
+			"Label Noise | Ana Silva (Oak University)",
+		},
+	}, {
+		name: "a title's authors in the list under it, a bold presenter among them",
+		content: `<p><a href="papers/l.pdf"><strong>Litz: Elasticity</strong></a></p>
+<ul><li><b>Aurick Example</b>*; Abu Sample, Petuum, Inc.</li></ul>
+<p><strong>Second Title</strong>: Ann Poe (MIT)</p>`,
+		want: []string{"Litz: Elasticity | Aurick Example*; Abu Sample, Petuum, Inc.", "Second Title | Ann Poe (MIT)"},
+	}, {
+		name: "a list of plain items holds no entries",
+		content: `<p><strong>Only Title</strong>: Ann Poe (MIT)</p>
+<ul><li>Posters are up all day.</li><li>Ask the authors.</li></ul>`,
+		want: []string{"Only Title | Ann Poe (MIT)"},
+	}}
+	for _, tt := range tests {
+		r := mustExtract(t, workshopDoc(`<h1>Accepted Papers</h1>`+tt.content), pageURL)
+		if r.Extractor != "workshop-papers" {
+			t.Errorf("%s: extractor %q, want workshop-papers", tt.name, r.Extractor)
+		}
+		var got []string
+		for _, p := range r.Papers {
+			got = append(got, p.Title+" | "+p.Authors)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: papers (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
 	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
@@ -22,6 +23,10 @@ import (
 //
 // A line is a slot when it opens with a time range; the rows of a table
 // schedule are lines too (<tr><td>9:00 - 9:30</td><td>LABEL</td></tr>).
+// The lines of a cell (split by <br> or paragraphs) are parts of its
+// row's line, as commas part a label, and those of a list item parts of
+// the item's. A row whose one cell is a header cell or bold, with no
+// time, is the heading of the session below it.
 // A list right under a slot line, its items without times of their own,
 // holds the slot's talks (a showcase of projects): each item is a slot of
 // its own, marked Item, and the slot itself is skipped. Slots that are not
@@ -217,6 +222,15 @@ type scheduleWalk struct {
 	inEm    int
 	inItem  int // depth of <li> elements around the walk
 	lines   []scheduleLine
+
+	// The lines of a table cell or a list item are parts of one line, its
+	// row's or its own: inJoin is the depth of such elements around the
+	// walk, joinStart where the innermost one's text begins in the line,
+	// and sep says a break in it is pending (written as ", " before the
+	// text that follows it, if any).
+	inJoin    int
+	joinStart int
+	sep       bool
 }
 
 func (sw *scheduleWalk) end() {
@@ -237,9 +251,18 @@ func (sw *scheduleWalk) end() {
 	sw.cur = scheduleLine{}
 	sw.text.Reset()
 	sw.title.Reset()
+	sw.joinStart, sw.sep = 0, false
 }
 
 func (sw *scheduleWalk) write(s string) {
+	if sw.sep && strings.TrimSpace(s) != "" {
+		sw.sep = false
+		if text := sw.text.String(); strings.TrimSpace(text[sw.joinStart:]) != "" {
+			sw.text.Reset()
+			sw.text.WriteString(strings.TrimRightFunc(text, unicode.IsSpace))
+			sw.text.WriteString(", ")
+		}
+	}
 	sw.text.WriteString(s)
 	if sw.inEm > 0 {
 		sw.title.WriteString(s)
@@ -269,19 +292,37 @@ func (sw *scheduleWalk) walk(n *html.Node) {
 			// A rule closes the session above it.
 			sw.end()
 			sw.session = ""
-		case isTag(c, atom.Br), isTag(c, atom.Tr):
+		case isTag(c, atom.Tr):
+			sw.end()
+			if text, ok := sessionRow(c); ok {
+				// "<tr><td colspan=2><b>Morning Session</b></td></tr>": a
+				// heading of the rows below it.
+				sw.lines = append(sw.lines, scheduleLine{heading: true, text: text})
+				sw.session = text
+				break
+			}
 			// A table row is one line, its cells side by side.
+			sw.walk(c)
+			sw.end()
+		case sw.inJoin > 0 && (isTag(c, atom.Br) || joinsLine(c)):
+			// "<td>Invited talk: NAME, AFFILIATION<br><i>TITLE</i></td>":
+			// the cell's lines are parts of the row's, as commas part a
+			// label's fields; so are an item's.
+			sw.sep = true
+			sw.walk(c)
+			sw.sep = true
+		case isTag(c, atom.Br):
 			sw.end()
 			sw.walk(c)
 			sw.end()
 		case isTag(c, atom.Td), isTag(c, atom.Th):
 			sw.write(" ")
-			sw.walk(c)
+			sw.joined(c, sw.text.Len())
 			sw.write(" ")
 		case isTag(c, atom.Li):
 			sw.end()
 			sw.inItem++
-			sw.walk(c)
+			sw.joined(c, 0)
 			sw.end()
 			sw.inItem--
 		case isBold(c) && isNote(c):
@@ -303,6 +344,72 @@ func (sw *scheduleWalk) walk(n *html.Node) {
 			sw.walk(c)
 		}
 	}
+}
+
+// joined walks n, a cell or an item whose lines are parts of one line,
+// its text starting at start in the line.
+func (sw *scheduleWalk) joined(n *html.Node, start int) {
+	depth, from := sw.inJoin, sw.joinStart
+	sw.inJoin, sw.joinStart, sw.sep = depth+1, start, false
+	sw.walk(n)
+	sw.inJoin, sw.joinStart, sw.sep = depth, min(from, sw.text.Len()), false
+}
+
+// joinsLine reports whether n, inside a table cell or a list item, is
+// a block whose lines belong to the cell's row or the item (a paragraph,
+// a division), not a list of the slot's items or a table of its own.
+func joinsLine(n *html.Node) bool {
+	if !isBlock(n) {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.Ul, atom.Ol, atom.Dl, atom.Li, atom.Table, atom.Tr, atom.Td, atom.Th:
+		return false
+	}
+	return true
+}
+
+// sessionRow returns the text of a table row that heads the rows below
+// it, as a session heading does: its one cell that says anything is a
+// header cell (<th>) or all in bold, and it opens with no time range. A
+// header row of several cells ("Time", "Event") is no session.
+func sessionRow(tr *html.Node) (string, bool) {
+	var cell *html.Node
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		if !isTag(c, atom.Td) && !isTag(c, atom.Th) || strings.TrimSpace(textOf(c)) == "" {
+			continue
+		}
+		if cell != nil {
+			return "", false
+		}
+		cell = c
+	}
+	if cell == nil || !isTag(cell, atom.Th) && !allBold(cell, false) {
+		return "", false
+	}
+	text := oneLine(textOf(cell))
+	if _, _, timed := grammar.LeadingTimeRange(text); timed {
+		return "", false
+	}
+	return text, true
+}
+
+// allBold reports whether every text n renders is inside a bold element
+// (inBold says n itself is inside one).
+func allBold(n *html.Node, inBold bool) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode:
+			if !inBold && strings.TrimSpace(c.Data) != "" {
+				return false
+			}
+		case c.Type == html.ElementNode && !isSilent(c):
+			if !allBold(c, inBold || isBold(c)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // isNote reports whether a bold element holds a parenthesised note such
@@ -368,11 +475,14 @@ func isSlidesDocument(href string) bool {
 	return false
 }
 
-// isBanner reports whether a heading is only a link: a notice such as a
-// live stream's, not the heading of a session.
+// isBanner reports whether a heading is only a link to another page: a
+// notice such as a live stream's, not the heading of a session or a talk.
+// A heading that only links to a place on its own page ("#talks") is a
+// heading.
 func isBanner(h *html.Node) bool {
 	a := find(h, func(n *html.Node) bool { return isTag(n, atom.A) })
-	return a != nil && oneLine(textOf(a)) == headingText(h)
+	return a != nil && !strings.HasPrefix(strings.TrimSpace(attr(a, "href")), "#") &&
+		oneLine(textOf(a)) == headingText(h)
 }
 
 // talksFile matches the file name of a page listing a workshop's talks.

@@ -7,6 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
 	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 const schedule17URL = "http://learningsys.org/sosp17/schedule.html"
@@ -187,5 +189,137 @@ func TestWorkshopScheduleFamily(t *testing.T) {
 	wantSkipped := []raw.Skip{{SourceURL: pageURL, Text: "12:50 - 02:55 Open Source Showcase (10 minutes each)", Reason: "holds the 2 talks listed under it"}}
 	if diff := cmp.Diff(wantSkipped, r.Skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+}
+
+// A hand-written table schedule heads its sessions with rows of one
+// cell, a header cell or all bold, and no time (sessionRow): the rows
+// below are that session's. Any other row without a time is no session.
+func TestScheduleSessionRows(t *testing.T) {
+	tests := []struct {
+		name, row string
+		session   string // "" when the row is no session heading
+	}{
+		{"bold cell spanning the table", `<td colspan="2"><b>Morning Session</b></td>`, "Morning Session"},
+		{"header cell", `<th colspan="2">Afternoon</th>`, "Afternoon"},
+		{"bold in an empty row's second cell", `<td></td><td><strong>Session 2: Demos</strong></td>`, "Session 2: Demos"},
+		{"nested bold and emphasis", `<td><b>Session <i>3</i>: Late</b></td>`, "Session 3: Late"},
+		{"a header row of columns", `<th>Time</th><th>Event</th>`, ""},
+		{"a plain note", `<td colspan="2">Lunch is served in the foyer</td>`, ""},
+		{"bold and plain text", `<td><b>Keynotes</b> (Chair: Ada Example)</td>`, ""},
+		{"a time in bold", `<td colspan="2"><b>9:00 - 9:30 Opening</b></td>`, ""},
+		{"a slot", `<td>9:00 - 9:30</td><td>Opening</td>`, ""},
+		{"empty", `<td></td><td> </td>`, ""},
+	}
+	for _, tt := range tests {
+		doc, err := html.Parse(strings.NewReader(`<table><tr>` + tt.row + `</tr></table>`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := find(doc, func(n *html.Node) bool { return isTag(n, atom.Tr) })
+		got, ok := sessionRow(tr)
+		if ok != (tt.session != "") || got != tt.session {
+			t.Errorf("%s: sessionRow(%s) = %q, %v; want %q", tt.name, tt.row, got, ok, tt.session)
+		}
+	}
+
+	// On a page: the session rows head the slots below them, a header
+	// row is nothing, and a heading or a rule still ends a session.
+	const pageURL = "http://example.org/early/schedule.html"
+	r := mustExtract(t, workshopDoc(`<h1>Schedule</h1>
+<table>
+<tr><th>Time</th><th>Event</th></tr>
+<tr><td colspan="2"><b>Morning Session</b></td></tr>
+<tr><td>9:00 - 9:40</td><td>Invited talk: Ada Example, University of Nowhere</td></tr>
+<tr><td colspan="2">(coffee is served all morning)</td></tr>
+<tr><td>9:40 - 10:00</td><td>Invited talk: Ken Stub, Fictional Labs</td></tr>
+<tr><th colspan="2">Afternoon Session</th></tr>
+<tr><td>1:30 - 2:10</td><td>Invited talk: Grace Sample, Fictional Labs</td></tr>
+</table>
+<hr />
+<table><tr><td>2:10 - 3:00</td><td>Invited talk: Olga Sample, Acme</td></tr></table>`), pageURL)
+	var got []string
+	for _, s := range r.Slots {
+		got = append(got, s.Session+" | "+s.Time)
+	}
+	want := []string{"Morning Session | 9:00 - 9:40", "Morning Session | 9:40 - 10:00", "Afternoon Session | 1:30 - 2:10", " | 2:10 - 3:00"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("slots (-want +got):\n%s", diff)
+	}
+}
+
+// FuzzScheduleTableRow checks sessionRow on any row: it never panics,
+// and a session it reads has text and opens with no time range.
+func FuzzScheduleTableRow(f *testing.F) {
+	for _, s := range []string{
+		`<td colspan="2"><b>Morning Session</b></td>`, `<th>Time</th><th>Event</th>`,
+		`<td><b>9:00 - 9:30</b></td>`, `<td></td><td><strong>S</strong></td>`, `<td><b><i>x</i></b> y</td>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, row string) {
+		doc, err := html.Parse(strings.NewReader(`<table><tr>` + row + `</tr></table>`))
+		if err != nil {
+			return
+		}
+		tr := find(doc, func(n *html.Node) bool { return isTag(n, atom.Tr) })
+		if tr == nil {
+			return
+		}
+		text, ok := sessionRow(tr)
+		if !ok {
+			if text != "" {
+				t.Errorf("sessionRow(%q) = %q, false", row, text)
+			}
+			return
+		}
+		if text == "" || text != oneLine(text) {
+			t.Errorf("sessionRow(%q) = %q: want one line of text", row, text)
+		}
+		if _, _, timed := grammar.LeadingTimeRange(text); timed {
+			t.Errorf("sessionRow(%q) = %q, which opens with a time range", row, text)
+		}
+	})
+}
+
+// The lines of a table cell are parts of its row's one slot, as commas
+// part a label's fields: a title on a line of its own is still the slot's
+// title, presenters on the next line its presenters. The items of a list
+// in the cell are still the slot's talks, an item's lines parts of it.
+func TestScheduleCellLines(t *testing.T) {
+	const pageURL = "http://example.org/early/schedule.html"
+	tests := []struct {
+		name, cells  string
+		label, title string
+		items        []string
+	}{
+		{"a title under the speaker", `<td>9:20-10:00</td><td><b>Invited talk:</b> Sven Lind, Birch Institute<br>
+<i>Queues All the Way Down</i></td>`, "Invited talk: Sven Lind, Birch Institute, Queues All the Way Down", "Queues All the Way Down", nil},
+		{"presenters under the title", `<td>10:30-10:50</td><td>Contributed talk: <i>Fast Queues</i><br/>Ada Moss and Bo Fir (Oak University)</td>`,
+			"Contributed talk: Fast Queues, Ada Moss and Bo Fir (Oak University)", "Fast Queues", nil},
+		{"paragraphs in a cell", `<td><p>11:00 - 11:30</p></td><td><p>Invited talk: Kim Aspen</p><p>Cedar Corp.</p></td>`,
+			"Invited talk: Kim Aspen, Cedar Corp.", "", nil},
+		{"a break before anything", `<td>11:30 - 12:00</td><td><br>Invited talk: Kim Aspen<br><br></td>`, "Invited talk: Kim Aspen", "", nil},
+		{"items under the label", `<td>1:00 - 2:00</td><td>Demos<br>(five minutes each)<ul><li>Pebble (Jo Whit, Fern University)</li><li>Tally<br>(Sana Q, Drift Labs)</li></ul></td>`,
+			"", "", []string{"Pebble (Jo Whit, Fern University)", "Tally, (Sana Q, Drift Labs)"}},
+	}
+	for _, tt := range tests {
+		r := mustExtract(t, workshopDoc(`<h1>Schedule</h1><table><tr>`+tt.cells+`</tr></table>`), pageURL)
+		var items []string
+		for _, s := range r.Slots {
+			if s.Item {
+				items = append(items, s.Label)
+				continue
+			}
+			if s.Label != tt.label || s.Title != tt.title {
+				t.Errorf("%s: slot label %q, title %q; want %q, %q", tt.name, s.Label, s.Title, tt.label, tt.title)
+			}
+		}
+		if diff := cmp.Diff(tt.items, items); diff != "" {
+			t.Errorf("%s: items (-want +got):\n%s", tt.name, diff)
+		}
+		if len(r.Slots) == 0 {
+			t.Errorf("%s: no slot", tt.name)
+		}
 	}
 }

@@ -40,12 +40,19 @@ import (
 //     first labelled paragraph is its Title or Abstract (a talk); else
 //     each is a person's block of its own (a panel, a list of bios).
 //   - A heading followed by a paragraph labelled Title is a speaker
-//     heading; one with a comma outside parentheses, or followed by
-//     text, is "TITLE, SPEAKER"; one followed by nothing, a heading or a
-//     name paragraph is a section heading, the series of the talks below.
+//     heading; a heading that is only a link to another page is a notice
+//     (isBanner), nothing of a talk; one with a comma outside
+//     parentheses, or followed by text, is "TITLE, SPEAKER"; one followed
+//     by nothing, a heading or a name paragraph is a section heading, the
+//     series of the talks below.
+//   - A page whose first <h1> says it is a schedule ("Schedule",
+//     "Program") is not a speakers page, whatever its headings hold.
 //   - Labelled paragraphs go to their field, unlabeled ones continue the
 //     last label (the abstract before any). In a block with no title and
 //     no label at all — a person's block — unlabeled text is the bio.
+//     Under a "TITLE, SPEAKER" heading, the bio is the last paragraph, or
+//     from the first one that opens with a speaker's name (any of them,
+//     when the heading names several) on.
 //   - A paragraph that is only a link labelled Slides (or video) is the
 //     talk's slides URL (or a video link), never text.
 //   - A talk records the id of the element that opens its block as its
@@ -69,10 +76,13 @@ func (WorkshopTalks) Match(page *Page) bool {
 	for i, b := range blocks {
 		switch {
 		case isTag(b, atom.H1):
+			if !h1Seen && scheduleHeading.MatchString(headingText(b)) {
+				return false // the page says it is a schedule
+			}
 			h1Seen = true
 		case isTag(b, atom.H2) && speakerHeading(blocks, i):
 			return true
-		case h1Seen && isTag(b, atom.H2):
+		case h1Seen && isTag(b, atom.H2) && !isBanner(b):
 			if _, speaker := splitHeadingTalk(headingText(b)); speaker != "" {
 				return true
 			}
@@ -159,6 +169,9 @@ func (p *talksPage) block(blocks []*html.Node, i int) {
 		switch {
 		case speakerHeading(blocks, i):
 			p.openSpeaker(b, text)
+		case isBanner(b):
+			// "<h2><a href=…>VIDEOS, NOW ONLINE</a></h2>": a notice, neither
+			// a talk nor the series of the talks below it.
 		case !strings.Contains(text, ",") && (next == nil || isHeading(next) || nameParagraph(next) != nil):
 			// A section heading: nothing of a talk follows it.
 			p.series = text
@@ -450,13 +463,13 @@ func (p *talksPage) assignUnits() {
 	bioAt := len(units)
 	switch {
 	case len(units) == 1:
-		if len(t.Presenters) > 0 && opensWithName(units[0].paras, t.Presenters[0]) {
+		if opensWithSpeaker(units[0].paras, t.Presenters) {
 			bioAt = 0
 		}
 	case len(units) > 1:
 		bioAt = len(units) - 1
 		for i := 1; i < len(units); i++ {
-			if len(t.Presenters) > 0 && opensWithName(units[i].paras, t.Presenters[0]) {
+			if opensWithSpeaker(units[i].paras, t.Presenters) {
 				bioAt = i
 				break
 			}
@@ -469,6 +482,21 @@ func (p *talksPage) assignUnits() {
 			t.Bio = append(t.Bio, u.paras...)
 		}
 	}
+}
+
+// opensWithSpeaker reports whether text opens the way a bio of one of
+// the presenters does (opensWithName). A heading may name several
+// ("TITLE, Yara Lindqvist and Hector Amsel"): the bios follow the
+// abstract, the first of them opening with any one of the names.
+func opensWithSpeaker(paras []string, presenters []string) bool {
+	for _, p := range presenters {
+		for _, name := range grammar.SplitOutside(p, grammar.And) {
+			if name = strings.TrimSpace(name); name != "" && opensWithName(paras, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // opensWithName reports whether text opens the way a bio does: with the

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
 	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
@@ -291,4 +292,125 @@ func TestWorkshopTalksNameHeadings(t *testing.T) {
 	if _, err := ExtractPage([]byte(small), talks17URL); err == nil || !strings.Contains(err.Error(), talks17URL) {
 		t.Errorf("ExtractPage error %v, want one naming the page", err)
 	}
+}
+
+// A heading that is only a link to another page is a notice: neither a
+// "TITLE, SPEAKER" talk heading, whatever commas it holds, nor the series
+// of the talks under it. A page whose title heading says it is a
+// schedule is no speakers page, and reads as a schedule.
+func TestWorkshopTalksNotices(t *testing.T) {
+	tests := []struct {
+		name, content string
+		extractor     string
+		talks         []string // "TITLE | SPEAKER | SERIES" of each talk read
+	}{{
+		name: "a schedule with a notice heading holding a comma",
+		content: `<h1>Schedule</h1>
+<h2><a href="https://live.example.org/">LIVE STREAM, ALL DAY</a></h2>
+<p>09:00 - 09:30 Opening remarks</p>
+<p>09:30 - 10:00 Keynote 1: Toy Systems, Ada Example, University of Nowhere</p>`,
+		extractor: "workshop-schedule",
+	}, {
+		name: "a program whose session headings hold commas",
+		content: `<h1>Program</h1>
+<h2>Morning, Room 210 B</h2>
+<p>09:00 - 09:30 Keynote 1: Toy Systems, Ada Example, University of Nowhere</p>
+<h2>Afternoon, Room 210 B</h2>
+<p>13:00 - 13:30 Invited Talk: Toy Compilers, Ken Stub, Fictional Labs</p>`,
+		extractor: "workshop-schedule",
+	}, {
+		name: "a notice between talk headings",
+		content: `<h1>Invited Talks</h1>
+<h2 id="key1">Keynote 1: Toy Systems, Ada Example</h2>
+<p>Why toys.</p>
+<h2><a href="https://video.example.org/">VIDEOS, NOW ONLINE</a></h2>
+<h2 id="key2">Keynote 2: Toy Compilers, Ken Stub</h2>
+<p>Compilers for toys.</p>`,
+		extractor: "workshop-talks",
+		talks:     []string{"Toy Systems | Ada Example | Invited Talks", "Toy Compilers | Ken Stub | Invited Talks"},
+	}, {
+		name: "a section heading linked to its own place is a heading",
+		content: `<h1>Invited Talks</h1>
+<h2 id="industry"><a href="#industry">Industry Talks</a></h2>
+<h2 id="key1">Keynote 1: Toy Systems, Ada Example</h2>
+<p>Why toys.</p>`,
+		extractor: "workshop-talks",
+		talks:     []string{"Toy Systems | Ada Example | Industry Talks"},
+	}}
+	for _, tt := range tests {
+		r, err := ExtractPage([]byte(workshopDoc(tt.content)), talks17URL)
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if r.Extractor != tt.extractor {
+			t.Errorf("%s: extractor %q, want %q", tt.name, r.Extractor, tt.extractor)
+		}
+		var got []string
+		for _, tk := range r.Talks {
+			got = append(got, tk.Title+" | "+strings.Join(tk.Presenters, "; ")+" | "+tk.Series)
+		}
+		if diff := cmp.Diff(tt.talks, got); diff != "" {
+			t.Errorf("%s: talks (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// Under a "TITLE, SPEAKER" heading that names several speakers, the bio
+// starts at the first paragraph opening with any one of their names.
+func TestWorkshopTalksHeadingWithSeveralSpeakers(t *testing.T) {
+	tests := []struct {
+		name, content string
+		abstract, bio int // paragraphs of each
+	}{
+		{"abstract, then a bio for each", `<h2>Training on a Budget, Yara Lindqvist and Hector Amsel</h2>
+<p>Two teams compare notes.</p>
+<p>Yara Lindqvist leads a platform team.</p>
+<p>Hector Amsel is a research engineer.</p>`, 1, 2},
+		{"the second speaker's bio first", `<h2>Training on a Budget, Yara Lindqvist &amp; Hector Amsel</h2>
+<p>Two teams compare notes.</p>
+<p>More about the notes.</p>
+<p>Hector is a research engineer.</p>
+<p>Yara leads a platform team.</p>`, 2, 2},
+		{"one paragraph, a bio", `<h2>Training on a Budget, Yara Lindqvist and Hector Amsel</h2>
+<p>Hector Amsel, an engineer, and Yara Lindqvist, who leads a team.</p>`, 0, 1},
+		{"one paragraph, an abstract", `<h2>Training on a Budget, Yara Lindqvist and Hector Amsel</h2>
+<p>Two teams compare notes.</p>`, 1, 0},
+		{"no name opens a paragraph: the last is the bio", `<h2>Training on a Budget, Yara Lindqvist and Hector Amsel</h2>
+<p>Two teams compare notes.</p>
+<p>Both work on platforms.</p>`, 1, 1},
+	}
+	for _, tt := range tests {
+		r := mustExtract(t, nipsDoc(18, `<h1>Invited Talks</h1>`+tt.content), nips18TalksURL)
+		if len(r.Talks) != 1 {
+			t.Fatalf("%s: %d talks, want 1", tt.name, len(r.Talks))
+		}
+		tk := r.Talks[0]
+		if len(tk.Abstract) != tt.abstract || len(tk.Bio) != tt.bio {
+			t.Errorf("%s: abstract %q, bio %q; want %d and %d paragraphs", tt.name, tk.Abstract, tk.Bio, tt.abstract, tt.bio)
+		}
+	}
+}
+
+// FuzzOpensWithSpeaker checks that a paragraph opening with one speaker's
+// bio opens one for any list of presenters that holds the speaker, alone
+// or joined to others by "and".
+func FuzzOpensWithSpeaker(f *testing.F) {
+	f.Add("Yara Lindqvist leads a team.", "Yara Lindqvist", "Hector Amsel")
+	f.Add("Hector is an engineer.", "Hector Amsel", "Yara Lindqvist")
+	f.Add("", "and", "&")
+	f.Fuzz(func(t *testing.T, para, a, b string) {
+		paras := []string{para}
+		if !opensWithName(paras, a) {
+			return
+		}
+		if strings.ContainsAny(a+b, "([") || len(grammar.SplitOutside(a, grammar.And)) > 1 {
+			return // a bracket left open swallows what follows it; a is several names
+		}
+		for _, presenters := range [][]string{{a}, {b, a}, {a + " and " + b}, {b + " & " + a}} {
+			if !opensWithSpeaker(paras, presenters) {
+				t.Errorf("opensWithName(%q, %q) but not opensWithSpeaker(…, %q)", para, a, presenters)
+			}
+		}
+	})
 }

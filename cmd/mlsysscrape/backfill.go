@@ -99,7 +99,7 @@ func (o *backfillOptions) resolve() error {
 // runBackfill runs a backfill; opts have been resolved.
 func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
 	crawler := opts.crawler(nil)
-	bp := &backfillProgress{w: io.Err, g: opts.globalOptions}
+	bp := &backfillProgress{w: io.Err, g: opts.globalOptions, archive: opts.Archive}
 	start := time.Now()
 	res, err := pipeline.Backfill(ctx, pipeline.BackfillOptions{
 		Sources:     opts.Picked,
@@ -127,8 +127,9 @@ func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
 // backfillProgress writes the listing of each page, one line per snapshot
 // and a summary to stderr.
 type backfillProgress struct {
-	w io.Writer
-	g *globalOptions
+	w       io.Writer
+	g       *globalOptions
+	archive string // the archive read, as --archive gave it
 }
 
 func (p *backfillProgress) listed(page string, snaps []scrape.Snapshot, err error) {
@@ -137,7 +138,7 @@ func (p *backfillProgress) listed(page string, snaps []scrape.Snapshot, err erro
 	case err != nil:
 		fmt.Fprintf(p.w, "%s: error: %s\n", page, explain(err))
 	case len(snaps) == 0:
-		fmt.Fprintf(p.w, "%s: no snapshots in the archive\n", page)
+		fmt.Fprintf(p.w, "%s: no snapshots in the archive at %s\n", page, p.archive)
 	default:
 		fmt.Fprintf(p.w, "%s: %d snapshots in the archive, %s to %s\n", page, len(snaps), snaps[0].Day(), snaps[len(snaps)-1].Day())
 	}
@@ -161,6 +162,15 @@ func (p *backfillProgress) step(s pipeline.BackfillStep) {
 		fmt.Fprintf(p.w, "%s %s\n", prefix, describe(r))
 		if p.g.Verbose {
 			pageDetails(p.w, r)
+		}
+	}
+	if p.g.Verbose && !s.Resumed && len(s.Notes.Skipped)+len(s.Notes.Warnings) > 0 {
+		fmt.Fprintf(p.w, "snapshot %d/%d %s: from building records\n", s.N, s.Total, s.Timestamp)
+		for _, n := range s.Notes.Skipped {
+			fmt.Fprintf(p.w, "  %s\n", pipeline.SkipLine(n.Text, n.Reason))
+		}
+		for _, n := range s.Notes.Warnings {
+			fmt.Fprintf(p.w, "  %s\n", pipeline.NoteLine(n.Field, n.Reason))
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // crawlOptions are the flags of the commands that crawl and write a
@@ -28,6 +29,7 @@ type crawlOptions struct {
 	Timeout      time.Duration
 	Net          netOptions
 	Wait         waitFlag
+	Limits       raw.Limits
 
 	// Picked are the sources to crawl, resolved from Sources and URLs
 	// before the run.
@@ -49,6 +51,9 @@ func (c *crawlOptions) register(cmd *cobra.Command) {
 	f.DurationVar(&c.Delay, "delay", time.Second, "pause between two requests to one host")
 	f.DurationVar(&c.Timeout, "timeout", time.Minute, "time allowed for one whole request")
 	c.Wait.register(f, "if another run is writing --out, wait for it to finish (for at most this long, e.g. 10m; no value: as long as it takes)")
+	f.IntVar(&c.Limits.EntriesPerPage, "max-entries", raw.DefaultEntriesPerPage, "talks, schedule slots and papers read from one page at most; more are cut with a warning")
+	f.IntVar(&c.Limits.SpeakersPerTalk, "max-speakers", raw.DefaultSpeakersPerTalk, "speakers of one talk at most; more are cut with a warning")
+	f.IntVar(&c.Limits.FieldChars, "max-field-chars", raw.DefaultFieldChars, "characters of one text field (title, presenter, abstract…) at most; more are cut with a warning")
 	c.Net.register(cmd)
 	cmd.MarkFlagsMutuallyExclusive("source", "url")
 }
@@ -109,6 +114,14 @@ func (c *crawlOptions) resolve() error {
 	if err := export.CheckFormats(c.Formats); err != nil {
 		return usageErrorf("--format: %w", err)
 	}
+	for _, l := range []struct {
+		flag string
+		n    int
+	}{{"max-entries", c.Limits.EntriesPerPage}, {"max-speakers", c.Limits.SpeakersPerTalk}, {"max-field-chars", c.Limits.FieldChars}} {
+		if l.n < 1 {
+			return usageErrorf("--%s %d: want a number of 1 or more", l.flag, l.n)
+		}
+	}
 	c.Picked = sources
 	return nil
 }
@@ -125,5 +138,6 @@ func (c *crawlOptions) crawler(onPage func(*scrape.Result, error)) *scrape.Crawl
 		Timeout:      c.Timeout,
 		IgnoreRobots: c.IgnoreRobots,
 		OnPage:       onPage,
+		Limits:       c.Limits,
 	}
 }

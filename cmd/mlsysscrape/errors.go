@@ -61,6 +61,10 @@ func hint(err error) string {
 		return fmt.Sprintf(" (mlsysscrape validate --repair %s fixes what can be fixed)", e.Dir)
 	case *pipeline.ShrinkError:
 		return " (--allow-shrink to accept)"
+	case *scrape.RobotsError:
+		return " (run again later)"
+	case *export.ViewsError:
+		return fmt.Sprintf(", as does mlsysscrape validate --repair %s", e.Dir)
 	}
 	if err == scrape.ErrDisallowed { // the sentinel itself, wherever it is wrapped
 		return " (use --ignore-robots for pages you own)"

@@ -15,6 +15,7 @@ import (
 	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/export/lock"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
+	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // parseFlags runs one command line through a bare root holding the
@@ -92,6 +93,7 @@ func crawlDefaults() crawlOptions {
 		Timeout: time.Minute,
 		Net: netOptions{ConnectTimeout: 10 * time.Second, HeaderTimeout: 20 * time.Second,
 			MaxBodyBytes: scrape.DefaultMaxBodyBytes, Retries: 3},
+		Limits: raw.Limits{}.WithDefaults(),
 		Picked: scrape.DefaultSources,
 	}
 }

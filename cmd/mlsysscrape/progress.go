@@ -85,6 +85,7 @@ func (p *progress) buildNotes(m *export.Manifest) {
 		return
 	}
 	byPage := map[string][]string{}
+	sourced := map[string]map[string]bool{} // page → the lines the sources before listed for it
 	for _, src := range m.Sources {
 		var rep normalize.Report
 		for _, n := range src.Skipped {
@@ -104,11 +105,28 @@ func (p *progress) buildNotes(m *export.Manifest) {
 			}
 		}
 		added := pipeline.BuildNotes(rep, pages)
+		lines := map[string][]string{}
 		for _, n := range added.Skipped {
-			byPage[n.SourceURL] = append(byPage[n.SourceURL], pipeline.SkipLine(n.Text, n.Reason))
+			lines[n.SourceURL] = append(lines[n.SourceURL], pipeline.SkipLine(n.Text, n.Reason))
 		}
 		for _, n := range added.Warnings {
-			byPage[n.SourceURL] = append(byPage[n.SourceURL], pipeline.NoteLine(n.Field, n.Reason))
+			lines[n.SourceURL] = append(lines[n.SourceURL], pipeline.NoteLine(n.Field, n.Reason))
+		}
+		// A page two sources read (a --url given twice, two pages of
+		// one site) is listed once: a note another source's build
+		// already listed for it is not repeated.
+		for u, ls := range lines {
+			for _, l := range ls {
+				if !sourced[u][l] {
+					byPage[u] = append(byPage[u], l)
+				}
+			}
+			if sourced[u] == nil {
+				sourced[u] = map[string]bool{}
+			}
+			for _, l := range ls {
+				sourced[u][l] = true
+			}
 		}
 	}
 	for _, u := range p.order {

@@ -118,3 +118,40 @@ type Site struct {
 	Date  string   `json:"date"`  // header date as typed, "" if none
 	Links []string `json:"links"` // absolute URLs of menu links worth following
 }
+
+// Limits bound what one page can yield, so that a hostile or broken page
+// (a presenter cell of a million names, a 19 MB title) costs memory and
+// output in proportion to any real page, not to its body. The zero value
+// of a field means its default, far above any real page.
+type Limits struct {
+	// EntriesPerPage bounds the talks, schedule slots and papers one page
+	// yields (default 100,000; the seminar page has about 100).
+	EntriesPerPage int
+	// SpeakersPerTalk bounds the speakers of one talk (default 100).
+	SpeakersPerTalk int
+	// FieldChars bounds the characters of one text field: a title, a
+	// presenter, a label, an abstract or bio with all its paragraphs
+	// (default 100,000).
+	FieldChars int
+}
+
+// The defaults of Limits.
+const (
+	DefaultEntriesPerPage  = 100_000
+	DefaultSpeakersPerTalk = 100
+	DefaultFieldChars      = 100_000
+)
+
+// WithDefaults returns l with its zero fields set to their defaults.
+func (l Limits) WithDefaults() Limits {
+	if l.EntriesPerPage <= 0 {
+		l.EntriesPerPage = DefaultEntriesPerPage
+	}
+	if l.SpeakersPerTalk <= 0 {
+		l.SpeakersPerTalk = DefaultSpeakersPerTalk
+	}
+	if l.FieldChars <= 0 {
+		l.FieldChars = DefaultFieldChars
+	}
+	return l
+}
