@@ -24,17 +24,17 @@ import (
 // It formats what scrape.ExtractPage and normalize.Build return and
 // nothing else. It returns the error Parse would return for the page,
 // after writing what it could read.
-func Explain(page io.Reader, pageURL string, w io.Writer) error {
-	body, err := readPage(page, pageURL)
-	if err != nil {
-		return err
-	}
-	r, xerr := scrape.ExtractPage(body, pageURL)
+//
+// The page is a saved page (ReadSavedPage); the page line says where its
+// address came from.
+func Explain(p *SavedPage, w io.Writer) error {
+	pageURL := p.URL
+	r, xerr := scrape.ExtractPage(p.Body, pageURL)
 	if r == nil { // the URL or the bytes could not be read at all
 		return xerr
 	}
 	e := &explainer{w: w}
-	e.line("page: %s", r.URL)
+	e.line("page: %s%s", r.URL, urlOrigin(p.URLFrom))
 	e.line("extractor: %s", extractorLine(r, xerr))
 	e.site(&r.Site)
 	e.entries(r)
@@ -74,6 +74,20 @@ func Explain(page io.Reader, pageURL string, w io.Writer) error {
 		return fmt.Errorf("%s: %w", pageURL, scrape.ErrNoTalks)
 	}
 	return nil
+}
+
+// urlOrigin says, after the page's address, where it came from when the
+// caller did not give it.
+func urlOrigin(from string) string {
+	switch from {
+	case URLCanonical:
+		return " (the page's canonical link)"
+	case URLOpenGraph:
+		return " (the page's og:url)"
+	case URLPlaceholder:
+		return " (a placeholder: the page names no address of its own; links resolve against it)"
+	}
+	return ""
 }
 
 // SkipLine says why a block was skipped: `skipped "TEXT": REASON`. Explain

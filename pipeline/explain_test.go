@@ -28,7 +28,7 @@ func explainPage(t *testing.T, pageURL string) ([]string, error) {
 func explainBytes(t *testing.T, page []byte, pageURL string) ([]string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := Explain(bytes.NewReader(page), pageURL, &out)
+	err := explainReader(bytes.NewReader(page), pageURL, &out)
 	return strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"), err
 }
 
@@ -153,7 +153,7 @@ func checkExplained(t *testing.T, pageURL string) {
 		t.Fatal(err)
 	}
 	lines, err := explainBytes(t, page, pageURL)
-	parseErr := Parse(bytes.NewReader(page), pageURL, false, io.Discard)
+	parseErr := parsePage(bytes.NewReader(page), pageURL, false, io.Discard)
 	if (err == nil) != (parseErr == nil) {
 		t.Fatalf("Explain: %v; Parse: %v: want both to fail or neither", err, parseErr)
 	}
@@ -307,7 +307,7 @@ func TestExplainWriteError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Explain(bytes.NewReader(page), "https://mlsys.stanford.edu/", failingWriter{}); err == nil || !strings.Contains(err.Error(), "disk full") {
+	if err := explainReader(bytes.NewReader(page), "https://mlsys.stanford.edu/", failingWriter{}); err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("error %v, want the write error", err)
 	}
 }

@@ -114,6 +114,9 @@ func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, ru
 	oldManifest := store.LastManifest()
 	snap := normalize.Snapshot{Day: day}
 	for _, src := range opt.Sources {
+		if ctx.Err() != nil { // a cancelled run starts no other source
+			return snap, ctx.Err()
+		}
 		known := knownPages(store, oldManifest, src.Name)
 		// A source that failed last run is read in full: it is never "as
 		// it was at the last run", and the run that recovers it reports

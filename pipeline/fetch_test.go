@@ -248,7 +248,7 @@ func TestFetchFailedSourceKeepsItsTalks(t *testing.T) {
 		name:      "network",
 		breakSite: func(s *fixtureSite) { s.Handle("/learningsys.org/sosp17/talks.html", fixturetest.DropConnection) },
 		fixSite:   func(s *fixtureSite) { s.Handle("/learningsys.org/sosp17/talks.html", nil) },
-		err:       "EOF",
+		err:       "the server closed the connection without answering",
 	}, {
 		name: "HTTP error",
 		breakSite: func(s *fixtureSite) {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gocolly/colly/v2"
@@ -44,6 +46,86 @@ type client struct {
 	token        string
 	ignoreRobots bool
 	robots       *robotsCache
+	// onRequest is told of each request get starts; nil for none.
+	onRequest func(url string)
+}
+
+// Stats counts what the requests of a Crawler cost, like a crawler's end
+// of run statistics. It is safe for concurrent use; the zero value counts
+// from zero.
+type Stats struct {
+	requests, notModified, retries, bytes atomic.Int64
+}
+
+// Counts are the counts of Stats at one moment.
+type Counts struct {
+	// Requests is every request sent: pages, robots.txt, archive
+	// listings, each hop of a redirect and each retry.
+	Requests int64
+	// NotModified is how many answered 304 Not Modified.
+	NotModified int64
+	// Retries is how many were sent again after a transient failure.
+	Retries int64
+	// Bytes is the size of the bodies read, as decompressed.
+	Bytes int64
+}
+
+// Counts returns the counts so far; a nil Stats counts nothing.
+func (s *Stats) Counts() Counts {
+	if s == nil {
+		return Counts{}
+	}
+	return Counts{Requests: s.requests.Load(), NotModified: s.notModified.Load(), Retries: s.retries.Load(), Bytes: s.bytes.Load()}
+}
+
+// statsTransport counts the requests through it in stats, tells onRetry
+// of the retry transport's retries (through the request's context), and
+// turns the error of a request that got no answer into its cause alone
+// (plainError).
+type statsTransport struct {
+	base    http.RoundTripper
+	stats   *Stats // nil: counts nothing
+	onRetry func(Retry)
+}
+
+func (t *statsTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.stats != nil || t.onRetry != nil {
+		req = req.WithContext(context.WithValue(req.Context(), retryHookKey{}, func(r Retry) {
+			if t.stats != nil {
+				t.stats.requests.Add(1)
+				t.stats.retries.Add(1)
+			}
+			if t.onRetry != nil {
+				t.onRetry(r)
+			}
+		}))
+	}
+	if t.stats != nil {
+		t.stats.requests.Add(1)
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, plainError(err)
+	}
+	if t.stats != nil {
+		if resp.StatusCode == http.StatusNotModified {
+			t.stats.notModified.Add(1)
+		}
+		resp.Body = &countingBody{ReadCloser: resp.Body, n: &t.stats.bytes}
+	}
+	return resp, nil
+}
+
+// countingBody adds the bytes read through it to n.
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
 }
 
 // pacer keeps two requests to one host at least delay apart, counted from
@@ -90,8 +172,9 @@ func (cr *Crawler) newClient(ctx context.Context, hosts map[string]bool) *client
 	if ua == "" {
 		ua = DefaultUserAgent
 	}
-	cl := &client{ctx: ctx, pace: cr.pace, rt: withContext(ctx, wholeBodies(transport)), timeout: cr.Timeout,
-		ua: ua, token: productToken(ua), ignoreRobots: cr.IgnoreRobots, robots: cr.robots}
+	rt := &statsTransport{base: wholeBodies(transport), stats: cr.Stats, onRetry: cr.OnRetry}
+	cl := &client{ctx: ctx, pace: cr.pace, rt: withContext(ctx, rt), timeout: cr.Timeout,
+		ua: ua, token: productToken(ua), ignoreRobots: cr.IgnoreRobots, robots: cr.robots, onRequest: cr.OnRequest}
 	cl.c = cr.collector(cl, hosts)
 	// colly converts a body whose Content-Type names a charset other
 	// than UTF-8 but ignores byte-order marks and <meta>; DecodeBody does
@@ -122,6 +205,12 @@ func slot(resp *colly.Response) *Response {
 // the transport's retries, the body was cut short (ErrCutShort), or the
 // run was cancelled.
 func (cl *client) get(rawURL string, header http.Header) (*Response, error) {
+	if err := cl.ctx.Err(); err != nil {
+		return nil, err // a cancelled run starts no request
+	}
+	if cl.onRequest != nil {
+		cl.onRequest(rawURL)
+	}
 	host := ""
 	if u, err := url.Parse(rawURL); err == nil {
 		host = strings.ToLower(u.Host)
@@ -142,12 +231,18 @@ func (cl *client) get(rawURL string, header http.Header) (*Response, error) {
 	switch {
 	case errors.As(err, &hop):
 		return nil, &FetchError{URL: rawURL, Err: hop}
+	case timeoutError(err) != nil: // a connect or header timeout, which is DeadlineExceeded too
+		return nil, &FetchError{URL: rawURL, Err: timeoutError(err)}
 	case errors.Is(err, context.DeadlineExceeded):
 		// The bare error of a body cut off mid-read does not say what
 		// ran out.
-		return nil, &FetchError{URL: rawURL, Err: fmt.Errorf("no complete response within the request timeout: %w", err)}
+		return nil, &FetchError{URL: rawURL, Err: &TimeoutError{Limit: "request", Err: err}}
 	case err != nil:
-		return nil, &FetchError{URL: rawURL, Err: err}
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // it names rawURL, or a redirect's target its error names
+		}
+		return nil, &FetchError{URL: rawURL, Err: plainError(err)}
 	case resp.Status == 0:
 		return nil, &FetchError{URL: rawURL, Err: errors.New("no response")}
 	}

@@ -40,8 +40,19 @@ type Crawler struct {
 	// Validators, when set, makes requests conditional on the versions
 	// read by an earlier run. The crawler only reads it.
 	Validators *Validators
-	// OnPage, when set, is called once per page fetched, in order.
+	// OnPage, when set, is called once per page fetched, in order. A page
+	// whose request a cancelled run cut short is not reported.
 	OnPage func(*Result, error)
+	// OnRequest, when set, is called as each request for a page (or of
+	// an archive) starts: before its robots.txt is checked and the pause
+	// between requests waited.
+	OnRequest func(url string)
+	// OnRetry, when set, is called before each wait to retry a request:
+	// the retries of a transport NewTransport made.
+	OnRetry func(Retry)
+	// Stats, when set, counts the requests of the Crawler and of its
+	// copies: pages, robots.txt, retries, 304s and bytes read.
+	Stats *Stats
 	// Limits bound what one page may yield; zero fields take the
 	// defaults of raw.Limits.
 	Limits raw.Limits
@@ -108,6 +119,9 @@ func (cr *Crawler) Crawl(ctx context.Context, src Source, reached []string) (*So
 		if err == nil && (len(more) == 0 || (&SourceResult{Pages: more}).NotModified()) {
 			sr.Pages = append(sr.Pages, more...)
 			return sr, nil
+		}
+		if ctx.Err() != nil { // not a change: the run stopped
+			return sr.complete(ctx.Err())
 		}
 		// A page the menus lead to changed or is gone: the menus may
 		// have changed too, so the crawl starts again from them.
@@ -215,11 +229,19 @@ func (cr *Crawler) fetchPage(cl *client, page SourcePage, v *Validators) (*Resul
 		old = v.Pages[page.URL]
 		header = old.conditions()
 	}
+	if err := cl.ctx.Err(); err != nil {
+		return failed(page.URL, 0, 0), err // a cancelled run starts no request
+	}
+	start := time.Now()
 	resp, err := cl.get(page.URL, header)
 	var r *Result
-	if err != nil {
+	switch {
+	case err != nil && cl.ctx.Err() != nil:
+		return failed(page.URL, 0, 0), err // cut short by the cancelled run: not a page to report
+	case err != nil:
 		r = failed(page.URL, 0, 0)
-	} else {
+		r.Elapsed = time.Since(start) // what the attempts and their waits took
+	default:
 		u, perr := url.Parse(page.URL)
 		if perr != nil {
 			return failed(page.URL, 0, 0), fmt.Errorf("page URL %q: %w", page.URL, perr)

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -152,6 +153,33 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 
 func (b *limitedBody) Close() error { return b.rc.Close() }
 
+// Retry is a request about to be sent again, as Crawler.OnRetry is told
+// of it before the wait.
+type Retry struct {
+	URL string
+	// Attempt is the number of the attempt to come, from 2; Attempts is
+	// the most there will be.
+	Attempt, Attempts int
+	Wait              time.Duration // before the attempt
+	Cause             string        // why the last one failed: "HTTP 503", "connection refused"
+}
+
+// retryHookKey is the context key of the func(Retry) the retry transport
+// calls before each wait: the client puts its Crawler's there, so that
+// any transport NewTransport made reports to the Crawler it serves.
+type retryHookKey struct{}
+
+// retryCause says in a few words why an attempt failed.
+func retryCause(resp *http.Response, err error) string {
+	if err != nil {
+		if cause := netCause(err); cause != "" {
+			return cause
+		}
+		return err.Error()
+	}
+	return fmt.Sprintf("HTTP %d", resp.StatusCode)
+}
+
 // retryTransport retries GETs that failed in a way that may pass: HTTP
 // 429, 500, 502, 503, 504, connections refused or dropped before a
 // response, and connect or header timeouts. Its attempts and waits all
@@ -170,6 +198,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return resp, err
 		}
 		wait := t.backoff(attempt, resp)
+		if onRetry, ok := req.Context().Value(retryHookKey{}).(func(Retry)); ok {
+			onRetry(Retry{URL: req.URL.String(), Attempt: attempt + 2, Attempts: t.limits.Retries + 1, Wait: wait, Cause: retryCause(resp, err)})
+		}
 		if resp != nil {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
@@ -182,10 +213,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func retriable(resp *http.Response, err error) bool {
 	if err != nil {
-		// A body over the limit, a certificate that does not verify or a
-		// cancelled run will not get better.
+		// A body over the limit, a certificate that does not verify, a
+		// host name that does not exist or a cancelled run will not get
+		// better.
 		var certErr *tls.CertificateVerificationError
+		var dnsErr *net.DNSError
 		return !errors.Is(err, ErrBodyTooLarge) && !errors.As(err, &certErr) &&
+			!(errors.As(err, &dnsErr) && dnsErr.IsNotFound) &&
 			!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 	}
 	switch resp.StatusCode {
@@ -329,4 +363,124 @@ func (b *releasingBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.release()
 	return err
+}
+
+// TimeoutError is a request given up on at one of its time limits.
+type TimeoutError struct {
+	// Limit is which: "connect" (Limits.ConnectTimeout, the TLS
+	// handshake included), "header" (Limits.HeaderTimeout) or "request"
+	// (Crawler.Timeout).
+	Limit string
+	Err   error
+}
+
+func (e *TimeoutError) Error() string {
+	switch e.Limit {
+	case "connect":
+		return "no connection within the connect timeout"
+	case "header":
+		return "no answer within the header timeout"
+	}
+	return "no complete response within the request timeout"
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// netError is the error of a request that got no answer, in a few words:
+// "connection refused", "no such host". The error it stands for is kept
+// for errors.Is and As.
+type netError struct {
+	msg string
+	err error
+}
+
+func (e *netError) Error() string { return e.msg }
+
+func (e *netError) Unwrap() error { return e.err }
+
+// plainError is err, the error of a request that got no answer, as the
+// cause alone ("connection refused", not "dial tcp 127.0.0.1:1: connect:
+// connection refused"), or a *TimeoutError. Other errors are left as they
+// are.
+func plainError(err error) error {
+	var te *TimeoutError
+	var ne *netError
+	switch {
+	case err == nil, errors.As(err, &te), errors.As(err, &ne):
+		return err
+	}
+	if te := timeoutError(err); te != nil {
+		return te
+	}
+	if cause := netCause(err); cause != "" {
+		return &netError{msg: cause, err: err}
+	}
+	return err
+}
+
+// netCause says in a few words why a request got no answer, or returns
+// "" when err is not a failure of the network or the server: a body over
+// the limit, a redirect refused.
+func netCause(err error) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.As(err, &dnsErr):
+		switch {
+		case dnsErr.IsNotFound:
+			return "no such host"
+		case dnsErr.IsTimeout:
+			return "the host name lookup timed out"
+		}
+		return "the host name lookup failed (" + dnsErr.Err + ")"
+	case errors.As(err, &certErr):
+		return "the server's certificate does not verify (" + strings.TrimPrefix(certErr.Err.Error(), "x509: ") + ")"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by the server"
+	case errors.Is(err, syscall.EHOSTUNREACH):
+		return "host unreachable"
+	case errors.Is(err, syscall.ENETUNREACH):
+		return "network unreachable"
+	case errors.Is(err, syscall.ETIMEDOUT):
+		return "connection timed out"
+	case errors.Is(err, io.EOF):
+		return "the server closed the connection without answering"
+	case errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Timeout():
+		return (&TimeoutError{Limit: "connect"}).Error()
+	}
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "timeout awaiting response headers"):
+		return (&TimeoutError{Limit: "header"}).Error()
+	case strings.Contains(msg, "TLS handshake timeout"):
+		return (&TimeoutError{Limit: "connect"}).Error()
+	}
+	return ""
+}
+
+// timeoutError is err as a *TimeoutError when it is a connect or header
+// timeout (or already a *TimeoutError), for the hint that names the
+// limit; otherwise nil.
+func timeoutError(err error) *TimeoutError {
+	var te *TimeoutError
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	if err == nil {
+		return nil
+	}
+	switch msg := err.Error(); {
+	case errors.As(err, &te):
+		return te
+	case errors.As(err, &dnsErr): // a lookup, not a connection: netCause says
+		return nil
+	case errors.As(err, &opErr) && opErr.Op == "dial" && opErr.Timeout(), strings.Contains(msg, "TLS handshake timeout"):
+		return &TimeoutError{Limit: "connect", Err: err}
+	case strings.Contains(msg, "timeout awaiting response headers"):
+		return &TimeoutError{Limit: "header", Err: err}
+	}
+	return nil
 }

@@ -163,7 +163,7 @@ func TestRetryGivesUp(t *testing.T) {
 		{"503", func(w http.ResponseWriter) {
 			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 		}, ": HTTP 503 Service Unavailable"},
-		{"reset", func(w http.ResponseWriter) { resetConnection(t, w) }, `: Get "URL": `},
+		{"reset", func(w http.ResponseWriter) { resetConnection(t, w) }, ": connection reset by the server"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,7 +365,7 @@ func TestTrickleCutAtTimeout(t *testing.T) {
 	took := mustEnd(t, 30*time.Second, func() {
 		_, err = cr.Crawl(context.Background(), Source{Name: "trickle", Pages: []SourcePage{{URL: srv.URL + "/"}}}, nil)
 	})
-	want := "fetch " + srv.URL + "/: no complete response within the request timeout: "
+	want := "fetch " + srv.URL + "/: no complete response within the request timeout"
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), want) {
 		t.Errorf("error = %v, want a timeout naming the page", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,9 +45,12 @@ followed). Requests go one at a time, --delay apart, with retries on 429 and
 records the snapshot as merged: an interrupted backfill resumes where it
 stopped, and a rerun fetches only new snapshots. Snapshots dated after the
 run are refused. One line per snapshot goes to stderr, then a summary.
+--from and --to are timestamp prefixes, as the CDX API reads them: --from
+2021 --to 2021 is the whole of 2021; a --from after --to is a usage error.
 
-Exit status: 0 success, 1 failure or interrupted (what was merged is kept),
-2 usage error, 3 partial failure (some sources failed).`,
+Exit status: 0 success, 1 failure, 2 usage error, 3 partial failure (some
+sources failed), 130 interrupted by Ctrl-C (143 by SIGTERM; what was merged
+is kept).`,
 		Example: `  # the whole history of every default source into ./data
   mlsysscrape backfill
 
@@ -56,7 +60,13 @@ Exit status: 0 success, 1 failure or interrupted (what was merged is kept),
   # a page not among the default sources, then today's version on top
   mlsysscrape backfill --url http://learningsys.org/sosp18/talks.html --out sosp18
   mlsysscrape fetch --url http://learningsys.org/sosp18/talks.html --out sosp18`,
-		Args:    noArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			args, err := opts.Wait.claim(cmd, args, 0)
+			if err != nil {
+				return err
+			}
+			return noArgs(cmd, args)
+		},
 		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.resolve(); err != nil {
@@ -93,13 +103,25 @@ func (o *backfillOptions) resolve() error {
 			return usageErrorf("%s: %w", b.flag, err)
 		}
 	}
+	if o.From != "" && o.To != "" && !scrape.InTimeRange(earliest(o.From), o.From, o.To) {
+		return usageErrorf("--from %s is after --to %s: no snapshot is in between", o.From, o.To)
+	}
 	return nil
+}
+
+// earliest is the first instant a timestamp prefix names, in the 14
+// digits of YYYYMMDDhhmmss: --from 2021 lies in --to 2021.
+func earliest(ts string) string {
+	return ts + strings.Repeat("0", 14-min(len(ts), 14))
 }
 
 // runBackfill runs a backfill; opts have been resolved.
 func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
+	progress := newProgress(io.Err, opts.globalOptions)
+	defer progress.close()
 	crawler := opts.crawler(nil)
-	bp := &backfillProgress{w: io.Err, g: opts.globalOptions, archive: opts.Archive}
+	progress.watch(crawler)
+	bp := &backfillProgress{w: progress.w, g: opts.globalOptions, archive: opts.Archive}
 	start := time.Now()
 	res, err := pipeline.Backfill(ctx, pipeline.BackfillOptions{
 		Sources:     opts.Picked,
@@ -112,14 +134,18 @@ func runBackfill(ctx context.Context, opts *backfillOptions, io streams) error {
 		CSV:         export.CSVOptions{Safe: opts.CSVSafe},
 		Now:         opts.Now,
 		ToolVersion: toolVersion(),
-		OnListed:    bp.listed,
+		OnListed:    progress.listed(bp.listed),
 		OnStep:      bp.step,
 		Wait:        time.Duration(opts.Wait),
-		OnWait:      onWait(io.Err, opts.Out),
+		OnWait:      onWait(progress.w, opts.Out),
 	})
+	if err != nil && ctx.Err() != nil {
+		return &interruptedError{note: "what was merged is kept: run it again to resume"}
+	}
 	if res != nil {
-		newProgress(io.Err, opts.globalOptions).notes(res.Notes, res.Repaired)
+		progress.notes(res.Notes, res.Repaired)
 		bp.summary(res, opts.Out, time.Since(start))
+		err = progress.failures(err, res.Failed, len(opts.Picked))
 	}
 	return err
 }

@@ -20,7 +20,7 @@ func TestUsageErrors(t *testing.T) {
 		{"fetch", "--source", "mlsys", "--url", "https://mlsys.stanford.edu/"},
 		{"fetch", "--url", "ftp://example.org/"},
 		{"fetch", "--offline", "--format", "xml"},
-		{"parse", "page.html"},
+		{"parse", "page.html", "--url", ""},
 		{"parse"},
 		{"diff", "only-one"},
 		{"validate"},

@@ -42,25 +42,27 @@ type crawlOptions struct {
 
 func (c *crawlOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.StringArrayVar(&c.Sources, "source", nil, "read only this default source (repeatable): "+strings.Join(scrape.SourceNames(), ", "))
+	f.StringSliceVar(&c.Sources, "source", nil, "read only these default sources (comma-separated or repeated): "+strings.Join(scrape.SourceNames(), ", "))
 	f.StringArrayVar(&c.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
-	f.StringVarP(&c.Out, "out", "o", "data", "dataset folder")
+	nonEmptyVar(f, &c.Out, "out", "o", "data", "want a folder to write the dataset in, such as data", "dataset folder")
 	f.StringSliceVar(&c.Formats, "format", export.Formats, "views to write: json, csv; sqlite alone writes none (talks.sqlite, the store, and manifest.json always)")
 	f.BoolVar(&c.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
 	f.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
-	f.DurationVar(&c.Delay, "delay", time.Second, "pause between two requests to one host")
-	f.DurationVar(&c.Timeout, "timeout", time.Minute, "time allowed for one whole request")
-	c.Wait.register(f, "if another run is writing --out, wait for it to finish (for at most this long, e.g. 10m; no value: as long as it takes)")
-	f.IntVar(&c.Limits.EntriesPerPage, "max-entries", raw.DefaultEntriesPerPage, "talks, schedule slots and papers read from one page at most; more are cut with a warning")
-	f.IntVar(&c.Limits.SpeakersPerTalk, "max-speakers", raw.DefaultSpeakersPerTalk, "speakers of one talk at most; more are cut with a warning")
-	f.IntVar(&c.Limits.FieldChars, "max-field-chars", raw.DefaultFieldChars, "characters of one text field (title, presenter, abstract…) at most; more are cut with a warning")
+	durationVar(f, &c.Delay, "delay", time.Second, true, "pause between two requests to one host, e.g. 500ms, 2s (0: none)")
+	durationVar(f, &c.Timeout, "timeout", time.Minute, false, "time allowed for one whole request, retries included")
+	c.Wait.register(f, "if another run is writing --out, wait for it to finish, for at most this long (e.g. --wait 10m); alone: as long as it takes")
+	countVar(f, &c.Limits.EntriesPerPage, "max-entries", raw.DefaultEntriesPerPage, 1, "", "talks, schedule slots and papers read from one page at most; more are cut with a warning")
+	countVar(f, &c.Limits.SpeakersPerTalk, "max-speakers", raw.DefaultSpeakersPerTalk, 1, "", "speakers of one talk at most; more are cut with a warning")
+	countVar(f, &c.Limits.FieldChars, "max-field-chars", raw.DefaultFieldChars, 1, "", "characters of one text field (title, presenter, abstract…) at most; more are cut with a warning")
 	c.Net.register(cmd)
 	cmd.MarkFlagsMutuallyExclusive("source", "url")
+	reportValueErrors(cmd)
 }
 
 // waitFlag is --wait: how long to wait for another run writing the same
 // folder. 0 (the default) does not wait; the bare flag waits as long as it
-// takes.
+// takes. Given bare, it may still be followed by its value as a separate
+// argument (--wait 10m): see claim.
 type waitFlag time.Duration
 
 const waitForever = "as-long-as-it-takes"
@@ -76,14 +78,19 @@ func (w *waitFlag) String() string {
 	}
 }
 
+const waitForms = "want a duration such as 30s or 10m, or --wait alone to wait as long as it takes"
+
 func (w *waitFlag) Set(s string) error {
 	if s == waitForever {
 		*w = waitFlag(lock.Forever)
 		return nil
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return fmt.Errorf("want a duration such as 30s or 10m, or no value to wait as long as it takes")
+	d, err := parseDuration(s)
+	switch {
+	case err != nil && strings.HasPrefix(err.Error(), "add a unit"):
+		return err
+	case err != nil || d < 0:
+		return valueError(waitForms)
 	}
 	*w = waitFlag(d)
 	return nil
@@ -97,6 +104,32 @@ func (w *waitFlag) register(f *pflag.FlagSet, usage string) {
 	f.Lookup("wait").NoOptDefVal = waitForever
 }
 
+// claim reads `--wait 10m` as users mean it. pflag reads a flag that may
+// be bare as bare when its value follows as a separate argument, and
+// leaves the value among the positional arguments. When --wait was given
+// bare and the command has one positional argument more than the want it
+// takes, the first of them that reads as a duration is the wait's value;
+// claim returns the others. When none reads as a duration, the command
+// line has one argument too many: claim says what --wait wants instead.
+func (w *waitFlag) claim(cmd *cobra.Command, args []string, want int) ([]string, error) {
+	if !cmd.Flags().Changed("wait") || time.Duration(*w) != lock.Forever || len(args) != want+1 {
+		return args, nil
+	}
+	var first error
+	for i, a := range args {
+		var v waitFlag
+		err := v.Set(a)
+		if err == nil {
+			*w = v
+			return append(args[:i:i], args[i+1:]...), nil
+		}
+		if first == nil {
+			first = usageErrorf("--wait %q: %w", a, err)
+		}
+	}
+	return args, first
+}
+
 // onWait tells the user whom a run waits for.
 func onWait(w io.Writer, out string) func(lock.Holder) {
 	return func(h lock.Holder) {
@@ -107,6 +140,7 @@ func onWait(w io.Writer, out string) func(lock.Holder) {
 // resolve checks the flags that need no network and sets Picked. Its
 // errors are usage errors.
 func (c *crawlOptions) resolve() error {
+	c.Sources = cleanList(c.Sources)
 	sources, err := pickSources(c.Sources, c.URLs)
 	if err != nil {
 		return err
@@ -114,16 +148,23 @@ func (c *crawlOptions) resolve() error {
 	if err := export.CheckFormats(c.Formats); err != nil {
 		return usageErrorf("--format: %w", err)
 	}
-	for _, l := range []struct {
-		flag string
-		n    int
-	}{{"max-entries", c.Limits.EntriesPerPage}, {"max-speakers", c.Limits.SpeakersPerTalk}, {"max-field-chars", c.Limits.FieldChars}} {
-		if l.n < 1 {
-			return usageErrorf("--%s %d: want a number of 1 or more", l.flag, l.n)
-		}
-	}
 	c.Picked = sources
 	return nil
+}
+
+// cleanList trims the names of a comma-separated list and drops the
+// repeated ones: "mlsys, sosp19,mlsys" is mlsys and sosp19. An empty name
+// is kept, for the lookup to refuse.
+func cleanList(names []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if !seen[n] {
+			out, seen[n] = append(out, n), true
+		}
+	}
+	return out
 }
 
 // crawler builds the crawler the flags describe.

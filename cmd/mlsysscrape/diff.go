@@ -40,6 +40,7 @@ summary fits a commit subject; --json prints the changes for programs.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the changes as JSON")
+	reportValueErrors(cmd)
 	return cmd
 }
 

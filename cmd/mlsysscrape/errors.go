@@ -1,7 +1,15 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -63,6 +71,12 @@ func hint(err error) string {
 		return " (--allow-shrink to accept)"
 	case *scrape.RobotsError:
 		return " (run again later)"
+	case *scrape.TimeoutError:
+		flag := map[string]string{"connect": "--connect-timeout", "header": "--header-timeout"}[e.Limit]
+		if flag == "" {
+			flag = "--timeout"
+		}
+		return " (" + flag + " to wait longer)"
 	case *export.ViewsError:
 		return fmt.Sprintf(", as does mlsysscrape validate --repair %s", e.Dir)
 	}
@@ -97,7 +111,186 @@ func explain(err error) string {
 		}
 	}
 	walk(err)
-	return oneLine(msg)
+	return oneLine(plain(msg, err))
+}
+
+// plain rewrites, in msg, what the errors of err's tree say in Go's
+// words rather than the user's: the JSON decoder's (which byte, what was
+// expected there), strconv's, the context's. The file or flag they are
+// about is named by the errors that wrap them. The network's errors are
+// the scrape package's to say: the URL and the short cause.
+func plain(msg string, err error) string {
+	var walk func(error)
+	walk = func(e error) {
+		if text, ok := plainText(e); ok {
+			msg = strings.ReplaceAll(msg, e.Error(), text)
+			return
+		}
+		for _, w := range unwrap(e) {
+			walk(w)
+		}
+	}
+	walk(err)
+	return plainWords(msg)
+}
+
+// plainText is e's message in the user's words, if e is an error that
+// speaks Go's.
+func plainText(e error) (string, bool) {
+	switch e := e.(type) {
+	case *json.SyntaxError:
+		return fmt.Sprintf("not valid JSON at byte %d: %s", e.Offset, jsonSyntax(e.Error())), true
+	case *json.UnmarshalTypeError:
+		what := "a value"
+		if e.Field != "" {
+			what = strconv.Quote(e.Field)
+		}
+		return fmt.Sprintf("%s at byte %d is %s, want %s", what, e.Offset, withArticle(strings.Fields(e.Value + " value")[0]), jsonKind(e.Type)), true
+	case *strconv.NumError:
+		switch {
+		case errors.Is(e.Err, strconv.ErrRange):
+			return fmt.Sprintf("%q is out of range", e.Num), true
+		case e.Func == "ParseBool":
+			return fmt.Sprintf("%q is not true or false", e.Num), true
+		}
+		return fmt.Sprintf("%q is not a number", e.Num), true
+	}
+	switch e {
+	case context.Canceled:
+		return "interrupted", true
+	case io.ErrUnexpectedEOF: // a file, or a body, cut short
+		return "unexpected end of data", true
+	}
+	return "", false
+}
+
+// jsonChar is a character as encoding/json quotes it in its errors,
+// between single quotes, escaped with a backslash where need be.
+const jsonChar = `'(?:\\.|[^'\\])*'`
+
+// jsonWhere are the places encoding/json's syntax errors name, after
+// "invalid character 'x' ", in the user's words.
+var jsonWhere = []struct{ goWords, plain string }{
+	{"looking for beginning of value", "where a value should begin"},
+	{"looking for beginning of object key string", "where a quoted key should begin"},
+	{"after object key:value pair", "after a value in an object, where , or } should be"},
+	{"after object key", "after a key, where : should be"},
+	{"after array element", "after a value in a list, where , or ] should be"},
+	{"after top-level value", "after the end of the JSON value"},
+	{"in string literal", "in a string"},
+	{"in string escape code", "in an escape sequence of a string"},
+	{`in \u hexadecimal character escape`, "in a \\u escape of a string"},
+	{"in numeric literal", "in a number"},
+	{"after decimal point in numeric literal", "after the decimal point of a number"},
+	{"in exponent of numeric literal", "in the exponent of a number"},
+}
+
+var (
+	jsonSyntaxRE = func() *regexp.Regexp {
+		var where []string
+		for _, w := range jsonWhere {
+			where = append(where, regexp.QuoteMeta(w.goWords))
+		}
+		// Longer first: "after object key:value pair" before "after
+		// object key".
+		slices.SortFunc(where, func(a, b string) int { return len(b) - len(a) })
+		return regexp.MustCompile(`invalid character (` + jsonChar + `) (` + strings.Join(where, "|") +
+			`|in literal (true|false|null) \(expecting (` + jsonChar + `)\))`)
+	}()
+	// goWords are messages of Go's that reach the user inside text, not
+	// as errors of their own: in the notes about a dataset's files.
+	goWords = strings.NewReplacer(
+		"unexpected end of JSON input", "not valid JSON: it ends too early",
+		"unexpected EOF", "unexpected end of data",
+		"context canceled", "interrupted",
+	)
+)
+
+// plainWords rewrites Go's messages in s, an error's message or a note:
+// the JSON decoder's syntax errors and the words of goWords.
+func plainWords(s string) string {
+	s = jsonSyntaxRE.ReplaceAllStringFunc(s, func(m string) string { return "not valid JSON: " + jsonSyntax(m) })
+	return goWords.Replace(s)
+}
+
+// jsonSyntax says what a syntax error of encoding/json ("invalid
+// character 'i' looking for beginning of value") found and what was
+// expected there.
+func jsonSyntax(msg string) string {
+	if msg == "unexpected end of JSON input" {
+		return "it ends too early"
+	}
+	m := jsonSyntaxRE.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	char, where := m[1], m[2]
+	if m[3] != "" { // in true, false or null
+		return "unexpected " + char + " in " + m[3] + ", where " + m[4] + " should be"
+	}
+	for _, w := range jsonWhere {
+		if where == w.goWords {
+			where = w.plain
+			break
+		}
+	}
+	return "unexpected " + char + " " + where
+}
+
+// jsonKind says what a Go type holds, in JSON's words.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "another kind of value"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another kind of value"
+}
+
+// withArticle is a JSON kind (number, string, array, object, bool) with
+// its article.
+func withArticle(kind string) string {
+	switch kind {
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "bool":
+		return "true or false"
+	}
+	return "a " + kind
+}
+
+// interruptedError is the error of a run stopped by Ctrl-C (or SIGTERM),
+// with what the user should know of what it left.
+type interruptedError struct{ note string }
+
+func (e *interruptedError) Error() string {
+	if e.note == "" {
+		return "interrupted"
+	}
+	return "interrupted; " + e.note
+}
+
+// interruptedLine is the one line a run stopped by Ctrl-C prints, err
+// being what the run returned: whatever failed failed because of it.
+func interruptedLine(err error) string {
+	var ie *interruptedError
+	if errors.As(err, &ie) {
+		return "mlsysscrape: " + ie.Error()
+	}
+	return "mlsysscrape: interrupted"
 }
 
 // unwrap returns the errors err wraps, one or several.

@@ -63,8 +63,13 @@ func TestFaultPartialFailure(t *testing.T) {
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d\n%s", code, exitPartial, stderr)
 	}
-	want := "mlsysscrape: some sources failed: source " + strings.TrimPrefix(site.URL, "http://") + hostileSosp17 +
-		": fetch " + site.URL + hostileSosp17 + ": HTTP 500 Internal Server Error"
+	// The error is said once, on the page's line; the last line names
+	// the source.
+	pageLine := site.URL + hostileSosp17 + " failed: HTTP 500 Internal Server Error"
+	if got := linesWith(stderr, "HTTP 500"); len(got) != 1 || got[0] != pageLine {
+		t.Errorf("lines about the error: %q, want one: %s", got, pageLine)
+	}
+	want := "mlsysscrape: 1 of 2 sources failed: " + strings.TrimPrefix(site.URL, "http://") + hostileSosp17 + " (error above)"
 	if got := lastLine(stderr); got != want {
 		t.Errorf("last line of stderr:\n got %s\nwant %s", got, want)
 	}
@@ -108,11 +113,21 @@ func TestFaultEverySourceFails(t *testing.T) {
 	site.Handle(hostileSeminar, fixturetest.Respond(http.StatusServiceUnavailable, "down"))
 	site.Handle(hostileSosp17, fixturetest.Respond(http.StatusOK, ""))
 	_, stderr := mustRun(t, exitFailure, fetchArgsFor(site, out)...)
-	line := lastLine(stderr)
-	for _, want := range []string{"every source failed", "HTTP 503 Service Unavailable", "HTTP 200 with an empty body"} {
-		if !strings.Contains(line, want) {
-			t.Errorf("stderr %q does not say %q", line, want)
+	// Each error is said once, on its page's line.
+	for page, why := range map[string]string{hostileSeminar: "HTTP 503 Service Unavailable", hostileSosp17: "HTTP 200 with an empty body"} {
+		if got := linesWith(stderr, why); len(got) != 1 || got[0] != site.URL+page+" failed: "+why {
+			t.Errorf("lines saying %q: %q, want one, the page's:\n%s", why, got, stderr)
 		}
+	}
+	host := strings.TrimPrefix(site.URL, "http://")
+	if want := "mlsysscrape: every source failed: " + host + hostileSeminar + ", " + host + hostileSosp17 + " (errors above)"; lastLine(stderr) != want {
+		t.Errorf("last line %q, want %q", lastLine(stderr), want)
+	}
+	// With --quiet no page line tells the errors: the last line does.
+	_, stderr = mustRun(t, exitFailure, fetchArgsFor(site, out, "-q")...)
+	if line := strings.TrimSuffix(stderr, "\n"); strings.Contains(line, "\n") || !strings.HasPrefix(line, "mlsysscrape: every source failed: source ") ||
+		!strings.Contains(line, "HTTP 503 Service Unavailable") || !strings.Contains(line, "HTTP 200 with an empty body") {
+		t.Errorf("--quiet: stderr %q, want one line with both errors", stderr)
 	}
 	fixturetest.AssertUntouched(t, out, before)
 }
@@ -315,9 +330,9 @@ func TestFaultRobots(t *testing.T) {
 	site.Handle("/robots.txt", fixturetest.Respond(http.StatusOK, "User-agent: *\nDisallow: /mlsys.stanford.edu/\n"))
 	args := []string{"fetch", "--url", site.URL + hostileSeminar, "--out", t.TempDir(), "--delay", "0"}
 	_, stderr := mustRun(t, exitFailure, args...)
-	want := site.URL + hostileSeminar + ": robots.txt disallows fetching it (use --ignore-robots for pages you own)"
-	if !strings.Contains(lastLine(stderr), want) {
-		t.Errorf("stderr %q does not say %q", stderr, want)
+	want := site.URL + hostileSeminar + " failed: robots.txt disallows fetching it (use --ignore-robots for pages you own)"
+	if got := linesWith(stderr, "robots.txt"); len(got) != 1 || got[0] != want {
+		t.Errorf("stderr %q does not say once %q", stderr, want)
 	}
 	if n := site.Count(hostileSeminar); n != 0 {
 		t.Errorf("the disallowed page was requested %d times", n)
@@ -337,9 +352,9 @@ func TestFaultSlowServers(t *testing.T) {
 		flag    string
 		want    string
 	}{
-		{"no connection", nil, "--connect-timeout", "i/o timeout"},
-		{"no answer", fixturetest.Hang, "--header-timeout", "timeout awaiting response headers"},
-		{"trickle", fixturetest.Trickle, "--timeout", "no complete response within the request timeout"},
+		{"no connection", nil, "--connect-timeout", "failed: no connection within the connect timeout (--connect-timeout to wait longer)"},
+		{"no answer", fixturetest.Hang, "--header-timeout", "failed: no answer within the header timeout (--header-timeout to wait longer)"},
+		{"trickle", fixturetest.Trickle, "--timeout", "failed: no complete response within the request timeout (--timeout to wait longer)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -383,8 +398,8 @@ func TestFaultMaxBodySize(t *testing.T) {
 	}
 }
 
-// Exit 1 at once on Ctrl-C: the run stops mid-request and the folder is
-// left as it was.
+// Exit 130 at once on Ctrl-C: the run stops mid-request, says so in one
+// line that nothing follows, and the folder is left as it was.
 func TestFaultInterrupted(t *testing.T) {
 	site := newSite(t)
 	out := t.TempDir()
@@ -406,8 +421,9 @@ func TestFaultInterrupted(t *testing.T) {
 	}()
 	code, _, stderr := runCLIContext(ctx, "", fetchArgsFor(site, out, "--delay", "1s")...)
 	took := time.Since(interruptedAt)
-	if code != exitFailure || !strings.Contains(stderr, "context canceled") {
-		t.Errorf("exit %d, stderr %q; want exit 1, interrupted", code, stderr)
+	if code != exitInterrupted || !strings.HasSuffix(stderr, "\nmlsysscrape: interrupted\n") ||
+		strings.Contains(stderr, "context canceled") || strings.Contains(stderr, "failed") {
+		t.Errorf("exit %d, stderr %q; want exit %d, and one line saying interrupted last", code, stderr, exitInterrupted)
 	}
 	fixturetest.AssertUntouched(t, out, before)
 	t.Logf("Ctrl-C while a page hung, --delay 1s: exit %d %s after the interrupt", code, took.Round(10*time.Microsecond))
@@ -420,7 +436,7 @@ func TestFaultFlagDefaults(t *testing.T) {
 		"connect-timeout": "10s",
 		"header-timeout":  "20s",
 		"timeout":         "1m0s",
-		"max-body-size":   "20971520",
+		"max-body-size":   "20MiB",
 		"retries":         "3",
 		"delay":           "1s",
 		"ignore-robots":   "false",

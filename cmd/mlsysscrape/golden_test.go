@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -78,9 +79,16 @@ func TestOfflineFetchProgress(t *testing.T) {
 			t.Errorf("line %d = %q, want it to start with %q", i+1, lines[i], w)
 		}
 	}
+	// The summary counts the requests (the pages and each host's
+	// robots.txt), the 304s, the retries, the bytes read and the time.
 	summary := lines[len(lines)-1]
-	if !strings.Contains(summary, "144 talks in the dataset (144 added") || !strings.Contains(summary, "0 sources failed") {
-		t.Errorf("summary = %q", summary)
+	re := regexp.MustCompile(`^13 pages \(15 requests, 0 not modified, 0 retries, [0-9]+ KB\) in [0-9.]+m?s; ` +
+		`144 talks in the dataset \(144 added, 0 updated, 0 no longer listed\); wrote 5 files to .+$`)
+	if !re.MatchString(summary) {
+		t.Errorf("summary = %q, want it to match %s", summary, re)
+	}
+	if strings.ContainsAny(stderr, "\r\x1b") {
+		t.Errorf("stderr, not a terminal, has control characters: %q", stderr)
 	}
 }
 

@@ -66,7 +66,7 @@ func TestPageLineHint(t *testing.T) {
 	r := &scrape.Result{}
 	r.URL = "https://example.org/"
 	p.page(r, &scrape.FetchError{URL: r.URL, Err: scrape.ErrDisallowed})
-	want := "https://example.org/ --- error: https://example.org/: robots.txt disallows fetching it (use --ignore-robots for pages you own) 0s\n"
+	want := "https://example.org/ failed: robots.txt disallows fetching it (use --ignore-robots for pages you own)\n"
 	if b.String() != want {
 		t.Errorf("page line:\n got %q\nwant %q", b.String(), want)
 	}

@@ -68,7 +68,7 @@ func TestFetchChangesFlag(t *testing.T) {
 
 	before := fixturetest.ReadFolder(t, out)
 	code, _, stderr = runCLI(t, "", fetchArgs(s, out, seminarAndSOSP19, "--changes", changes)...)
-	if code != exitOK || !strings.Contains(stderr, "nothing changed, no file written") || !strings.Contains(stderr, " 304 not modified ") {
+	if code != exitOK || !strings.Contains(stderr, "nothing changed, no file written") || !strings.Contains(stderr, " not modified (304) ") {
 		t.Errorf("unchanged fetch: exit %d, stderr:\n%s", code, stderr)
 	}
 	if got := readFile(t, changes); got != "talks: 0 added, 0 updated, 0 no longer listed\n" {
@@ -143,8 +143,20 @@ func TestFetchFailedSource(t *testing.T) {
 	changes := filepath.Join(t.TempDir(), "CHANGES.md")
 	code, _, stderr := runCLI(t, "", fetchArgs(s, out, seminarAndSOSP19, "--changes", changes)...)
 	last := lastLine(stderr)
-	if code != exitPartial || !strings.Contains(last, "sosp19/talks.html") || !strings.Contains(last, "HTTP 503") {
+	if code != exitPartial || !strings.HasPrefix(last, "mlsysscrape: 1 of 2 sources failed: ") || !strings.HasSuffix(last, "sosp19/talks.html (error above)") {
 		t.Errorf("exit %d, last line %q; want exit %d naming the SOSP 2019 source", code, last, exitPartial)
+	}
+	// The error is told by the page's line (one per request of the
+	// page: its source, unchanged at first, is read again in full when
+	// a page its menu leads to fails), not by the last line.
+	got := linesWith(stderr, "HTTP 503")
+	for _, l := range got {
+		if !strings.HasSuffix(l, "sosp19/schedule.html failed: HTTP 503 Service Unavailable") {
+			t.Errorf("line %q tells the error; want the page's lines alone\n%s", l, stderr)
+		}
+	}
+	if len(got) == 0 {
+		t.Errorf("no line tells the error:\n%s", stderr)
 	}
 	if got := readFile(t, changes); !strings.HasPrefix(got, "talks: 0 added, 1 updated, 0 no longer listed\n") {
 		t.Errorf("summary of the sources merged:\n%s", got)

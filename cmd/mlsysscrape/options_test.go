@@ -129,13 +129,61 @@ func TestFetchOptions(t *testing.T) {
 		}},
 		{args: []string{"fetch", "--wait"}, edit: func(o *fetchOptions) { o.Wait = waitFlag(lock.Forever) }},
 		{args: []string{"fetch", "--wait=10m"}, edit: func(o *fetchOptions) { o.Wait = waitFlag(10 * time.Minute) }},
+		// pflag leaves the value of a flag that may be bare among the
+		// arguments; fetch, which takes none, reads it as the wait.
+		{args: []string{"fetch", "--wait", "10m"}, edit: func(o *fetchOptions) { o.Wait = waitFlag(10 * time.Minute) }},
+		{args: []string{"fetch", "--wait", "10m", "-q"}, edit: func(o *fetchOptions) { o.Wait, o.Quiet = waitFlag(10*time.Minute), true }},
+		{args: []string{"fetch", "--wait", "0"}, edit: func(o *fetchOptions) { o.Wait = 0 }},
+		{args: []string{"fetch", "--wait=0"}, edit: func(o *fetchOptions) { o.Wait = 0 }},
+		{args: []string{"fetch", "--wait", "--offline"}, edit: func(o *fetchOptions) { o.Wait, o.Offline = waitFlag(lock.Forever), true }},
+		// --source takes comma lists, repeated or not, like --format.
+		{args: []string{"fetch", "--source", "sosp19,mlsys"}, edit: func(o *fetchOptions) {
+			o.Sources = []string{"sosp19", "mlsys"}
+			o.Picked = []scrape.Source{scrape.DefaultSources[2], scrape.DefaultSources[0]}
+		}},
+		{args: []string{"fetch", "--source", "nips17, nips18", "--source", "mlsys,nips17"}, edit: func(o *fetchOptions) {
+			o.Sources = []string{"nips17", "nips18", "mlsys"}
+			o.Picked = []scrape.Source{scrape.DefaultSources[3], scrape.DefaultSources[4], scrape.DefaultSources[0]}
+		}},
+		// Sizes take units; durations and counts their edge values.
+		{args: []string{"fetch", "--max-body-size", "20MB"}, edit: func(o *fetchOptions) { o.Net.MaxBodyBytes = 20_000_000 }},
+		{args: []string{"fetch", "--max-body-size", "512KiB"}, edit: func(o *fetchOptions) { o.Net.MaxBodyBytes = 512 << 10 }},
+		{args: []string{"fetch", "--max-body-size", "1.5mb"}, edit: func(o *fetchOptions) { o.Net.MaxBodyBytes = 1_500_000 }},
+		{args: []string{"fetch", "--max-body-size=20971520"}, edit: func(o *fetchOptions) { o.Net.MaxBodyBytes = 20 << 20 }},
+		{args: []string{"fetch", "--delay", "0s", "--retries", "0", "--max-entries", "1", "--max-speakers", "1", "--max-field-chars", "1"},
+			edit: func(o *fetchOptions) {
+				o.Delay, o.Net.Retries = 0, 0
+				o.Limits.EntriesPerPage, o.Limits.SpeakersPerTalk, o.Limits.FieldChars = 1, 1, 1
+			}},
+		// --offline --url of a bundled page.
+		{args: []string{"fetch", "--offline", "--url", "http://learningsys.org/sosp19/talks.html"}, edit: func(o *fetchOptions) {
+			o.Offline, o.URLs = true, []string{"http://learningsys.org/sosp19/talks.html"}
+			o.Picked = []scrape.Source{mustURLSource("http://learningsys.org/sosp19/talks.html")}
+		}},
 
 		{args: []string{"fetch", "--source", "mlsys", "--url", "https://mlsys.stanford.edu/"},
 			wantErr: "[source url] were all set (see mlsysscrape fetch --help)"},
 		{args: []string{"fetch", "--url", "ftp://example.org/"}, wantErr: `--url "ftp://example.org/": want an absolute http or https URL`},
-		{args: []string{"fetch", "--source", "nope"}, wantErr: `unknown source "nope"`},
+		{args: []string{"fetch", "--source", "nope"}, wantErr: `--source: unknown source "nope" (known: mlsys, sosp17, sosp19, nips17, nips18)`},
+		{args: []string{"fetch", "--source", "mlsys,nope"}, wantErr: `--source: unknown source "nope"`},
 		{args: []string{"fetch", "--format", "xml"}, wantErr: "--format: "},
-		{args: []string{"fetch", "--wait=soon"}, wantErr: "--wait"},
+		{args: []string{"fetch", "--wait=soon"}, wantErr: `--wait "soon": want a duration such as 30s or 10m, or --wait alone to wait as long as it takes`},
+		{args: []string{"fetch", "--wait", "soon"}, wantErr: `--wait "soon": want a duration such as 30s or 10m`},
+		{args: []string{"fetch", "--wait", "10m", "extra"}, wantErr: `mlsysscrape fetch takes no arguments, got ["10m" "extra"]`},
+		{args: []string{"fetch", "--delay", "1"}, wantErr: `--delay "1": add a unit, e.g. 1s`},
+		{args: []string{"fetch", "--delay", "-1s"}, wantErr: `--delay "-1s": want a duration of 0 or more`},
+		{args: []string{"fetch", "--timeout", "0"}, wantErr: `--timeout "0": want a duration above 0`},
+		{args: []string{"fetch", "--connect-timeout", "0"}, wantErr: `--connect-timeout "0": want a duration above 0`},
+		{args: []string{"fetch", "--header-timeout", "-5s"}, wantErr: `--header-timeout "-5s": want a duration above 0`},
+		{args: []string{"fetch", "--retries", "-2"}, wantErr: `--retries "-2": want a whole number of 0 or more (0: no retries)`},
+		{args: []string{"fetch", "--retries", "-1"}, wantErr: `--retries "-1": want a whole number of 0 or more (0: no retries)`},
+		{args: []string{"fetch", "--max-body-size", "0"}, wantErr: `--max-body-size "0": want a size above 0`},
+		{args: []string{"fetch", "--max-body-size", "1.5"}, wantErr: `--max-body-size "1.5": not a whole number of bytes`},
+		{args: []string{"fetch", "--max-entries", "0"}, wantErr: `--max-entries "0": want a whole number of 1 or more`},
+		{args: []string{"fetch", "--out", ""}, wantErr: `--out "": want a folder to write the dataset in`},
+		{args: []string{"fetch", "--changes", ""}, wantErr: `--changes "": want a file to write, or - for stdout`},
+		{args: []string{"fetch", "--offline", "--url", "https://example.org/"},
+			wantErr: `--offline --url "https://example.org/": no bundled copy of this page; --offline reads only the pages of the default sources (mlsysscrape sources lists them)`},
 		{args: []string{"fetch", "--bogus"}, wantErr: "unknown flag: --bogus (see mlsysscrape fetch --help)"},
 		{args: []string{"fetch", "extra"}, wantErr: `mlsysscrape fetch takes no arguments, got ["extra"]`},
 	})
@@ -155,6 +203,14 @@ func TestBackfillOptions(t *testing.T) {
 				o.Sources, o.Picked = []string{"mlsys"}, scrape.DefaultSources[:1]
 				o.Archive, o.From, o.To = "http://127.0.0.1:1/", "2021", "20220601"
 			}},
+		// A bound is a prefix: --from 2022 --to 2022 is the whole year.
+		{args: []string{"backfill", "--from", "2022", "--to", "2022"}, edit: func(o *backfillOptions) { o.From, o.To = "2022", "2022" }},
+		{args: []string{"backfill", "--from", "20220601", "--to", "2022"}, edit: func(o *backfillOptions) { o.From, o.To = "20220601", "2022" }},
+		{args: []string{"backfill", "--from", "2022"}, edit: func(o *backfillOptions) { o.From = "2022" }},
+		{args: []string{"backfill", "--wait", "10m"}, edit: func(o *backfillOptions) { o.Wait = waitFlag(10 * time.Minute) }},
+		{args: []string{"backfill", "--source", "mlsys,sosp17"}, edit: func(o *backfillOptions) {
+			o.Sources, o.Picked = []string{"mlsys", "sosp17"}, scrape.DefaultSources[:2]
+		}},
 		{args: []string{"backfill", "--url", "http://learningsys.org/sosp18/talks.html", "--delay", "500ms"}, edit: func(o *backfillOptions) {
 			o.URLs, o.Delay = []string{"http://learningsys.org/sosp18/talks.html"}, 500*time.Millisecond
 			o.Picked = []scrape.Source{mustURLSource("http://learningsys.org/sosp18/talks.html")}
@@ -167,8 +223,12 @@ func TestBackfillOptions(t *testing.T) {
 		{args: []string{"backfill", "--to", "202106011522440"}, wantErr: "--to: "},
 		{args: []string{"backfill", "--archive", "web.archive.org"}, wantErr: "--archive: "},
 		{args: []string{"backfill", "--format", "xml"}, wantErr: "--format: "},
-		{args: []string{"backfill", "--delay", "soon"}, wantErr: "--delay"},
+		{args: []string{"backfill", "--delay", "soon"}, wantErr: `--delay "soon": want a duration such as 500ms, 30s or 2m`},
 		{args: []string{"backfill", "extra"}, wantErr: "takes no arguments"},
+		{args: []string{"backfill", "--from", "2023", "--to", "2022"}, wantErr: "--from 2023 is after --to 2022: no snapshot is in between"},
+		{args: []string{"backfill", "--from", "202201021", "--to", "20220101"}, wantErr: "--from 202201021 is after --to 20220101"},
+		{args: []string{"backfill", "--wait", "soon"}, wantErr: `--wait "soon": want a duration`},
+		{args: []string{"backfill", "--max-body-size", "-1"}, wantErr: `--max-body-size "-1": want a size of 0 or more`},
 	})
 }
 
@@ -186,10 +246,23 @@ func TestValidateOptions(t *testing.T) {
 		{args: []string{"validate", "--repair", "--wait", "data"}, edit: func(o *validateOptions) {
 			o.Repair, o.Wait = true, waitFlag(lock.Forever)
 		}},
+		// With DIR too, the argument that reads as a duration is the wait.
+		{args: []string{"validate", "--repair", "--wait", "10m", "data"}, edit: func(o *validateOptions) {
+			o.Repair, o.Wait = true, waitFlag(10*time.Minute)
+		}},
+		{args: []string{"validate", "--repair", "data", "--wait", "10m"}, edit: func(o *validateOptions) {
+			o.Repair, o.Wait = true, waitFlag(10*time.Minute)
+		}},
+		// A folder named like a duration is still the folder.
+		{args: []string{"validate", "--repair", "--wait", "10m"}, edit: func(o *validateOptions) {
+			o.Repair, o.Wait, o.Dir = true, waitFlag(lock.Forever), "10m"
+		}},
 
 		{args: []string{"validate"}, wantErr: "validate takes one DIR, got 0 arguments"},
 		{args: []string{"validate", "a", "b"}, wantErr: "validate takes one DIR, got 2 arguments"},
-		{args: []string{"validate", "--wait=-1s", "data"}, wantErr: "--wait"},
+		{args: []string{"validate", "--wait=-1s", "data"}, wantErr: `--wait "-1s": want a duration such as 30s or 10m`},
+		{args: []string{"validate", "--wait", "soon", "data"}, wantErr: `--wait "soon": want a duration such as 30s or 10m`},
+		{args: []string{"validate", "--repair=maybe", "data"}, wantErr: `--repair "maybe": want true or false`},
 	})
 }
 
@@ -204,7 +277,7 @@ func TestParseOptions(t *testing.T) {
 			o.File, o.Raw = "-", true
 		}},
 
-		{args: []string{"parse", "page.html"}, wantErr: `required flag(s) "url" not set (see mlsysscrape parse --help)`},
+		{args: []string{"parse", "page.html"}, edit: func(o *parseOptions) { o.URL = "" }},
 		{args: []string{"parse", "page.html", "--url", ""}, wantErr: "--url: want the address the page was saved from"},
 		{args: []string{"parse", "--url", "https://example.org/"}, wantErr: "parse takes one FILE, got 0 arguments"},
 	})
@@ -222,6 +295,7 @@ func TestDiffOptions(t *testing.T) {
 		{args: []string{"diff", "only-one"}, wantErr: "diff takes OLD and NEW, got 1 arguments"},
 		{args: []string{"diff", "a", "b", "c"}, wantErr: "diff takes OLD and NEW, got 3 arguments"},
 		{args: []string{"diff", "--yaml", "a", "b"}, wantErr: "unknown flag: --yaml"},
+		{args: []string{"diff", "--json=maybe", "a", "b"}, wantErr: `--json "maybe": want true or false, or the flag alone for true`},
 	})
 }
 
@@ -254,8 +328,8 @@ func TestFlagGroupErrorsExitAsUsageErrors(t *testing.T) {
 			"mlsysscrape: if any flags in the group [source url] are set none of the others can be; [source url] were all set (see mlsysscrape fetch --help)"},
 		{[]string{"backfill", "--url", "https://mlsys.stanford.edu/", "--source", "mlsys"},
 			"mlsysscrape: if any flags in the group [source url] are set none of the others can be; [source url] were all set (see mlsysscrape backfill --help)"},
-		{[]string{"parse", "page.html"},
-			`mlsysscrape: required flag(s) "url" not set (see mlsysscrape parse --help)`},
+		{[]string{"parse", "page.html", "--raw", "--explain"},
+			"mlsysscrape: if any flags in the group [raw explain] are set none of the others can be; [explain raw] were all set (see mlsysscrape parse --help)"},
 	} {
 		code, stdout, stderr := runCLI(t, "", tt.args...)
 		if code != exitUsage || stdout != "" || stderr != tt.want+"\n" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,8 @@ type parseOptions struct {
 	URL     string
 	Raw     bool
 	Explain bool
+	// Quiet is the global --quiet: no note about the page's address.
+	Quiet bool
 }
 
 // newParseCmd builds `mlsysscrape parse`; runF, when not nil, is run with
@@ -21,12 +24,20 @@ type parseOptions struct {
 func newParseCmd(io streams, runF func(*parseOptions) error) *cobra.Command {
 	opts := &parseOptions{}
 	cmd := &cobra.Command{
-		Use:   "parse FILE --url URL",
+		Use:   "parse FILE [--url URL]",
 		Short: "Run the extractors on a saved page and print its records as JSON",
-		Long: `parse reads a page saved to disk as if it had been fetched from --url (links
-are resolved against it and it is recorded as the source), and prints the
-dataset records it yields, or with --raw what the extractor read before
-normalization. Use it to debug a page or to write fixtures. "-" reads stdin.
+		Long: `parse reads a page saved to disk and prints the dataset records it yields,
+or with --raw what the extractor read before normalization. Use it to debug
+a page or to write fixtures. "-" reads stdin.
+
+The extractor is chosen from the page's content, and a record's id from its
+event, date and first speaker, so the records and their ids are those fetch
+gives for the page alone, with or without --url. --url is the address the
+page was saved from: its relative links resolve against it and the records
+name it in source_urls. Without --url, the page's own address is used (its
+<link rel="canonical">, else <meta property="og:url">), else the
+placeholder https://example.invalid/FILENAME, which a note on stderr names:
+relative links then resolve against it.
 
 --explain prints, instead of records, why: the extractor chosen (or why
 none was), the site's name, date and menu links, each entry read in page
@@ -38,15 +49,17 @@ schedule's slots are joined to its site's talks and papers pages by
 fetch, whose --verbose lists the same reasons and notes per page. See
 docs/adding-a-site.md.`,
 		Example: `  curl -s https://mlsys.stanford.edu/ > page.html
+  mlsysscrape parse page.html
   mlsysscrape parse page.html --url https://mlsys.stanford.edu/
   mlsysscrape parse schedule.html --url http://learningsys.org/sosp19/schedule.html --raw
-  mlsysscrape parse page.html --url https://mlsys.stanford.edu/ --explain`,
+  mlsysscrape parse page.html --explain`,
 		Args:    exactArgs(1, "one FILE"),
 		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.File = args[0]
-			if opts.URL == "" { // given, but empty: cobra's check passes
-				return usageErrorf("--url: want the address the page was saved from")
+			opts.Quiet, _ = cmd.Flags().GetBool("quiet")      // the root's, when there is one
+			if opts.URL == "" && cmd.Flags().Changed("url") { // given, but empty: a shell variable unset?
+				return usageErrorf("--url: want the address the page was saved from, or no --url")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -54,15 +67,10 @@ docs/adding-a-site.md.`,
 			return runParse(opts, io)
 		},
 	}
-	cmd.Flags().StringVar(&opts.URL, "url", "", "URL the page was saved from (required)")
+	cmd.Flags().StringVar(&opts.URL, "url", "", "URL the page was saved from, which its links resolve against (default: the page's canonical link, else https://example.invalid/FILENAME)")
 	cmd.Flags().BoolVar(&opts.Raw, "raw", false, "print the extractor's output before normalization")
 	cmd.Flags().BoolVar(&opts.Explain, "explain", false, "print what was read, skipped and joined, and why, instead of records")
 	cmd.MarkFlagsMutuallyExclusive("raw", "explain")
-	// Links are resolved against --url and it is recorded as the source:
-	// there is no default.
-	if err := cmd.MarkFlagRequired("url"); err != nil {
-		panic(err) // a flag defined just above
-	}
 	return cmd
 }
 
@@ -76,8 +84,29 @@ func runParse(opts *parseOptions, io streams) error {
 		defer f.Close()
 		in = f
 	}
-	if opts.Explain {
-		return pipeline.Explain(in, opts.URL, io.Out)
+	page, err := pipeline.ReadSavedPage(in, opts.URL, opts.File)
+	if err != nil {
+		return err
 	}
-	return pipeline.Parse(in, opts.URL, opts.Raw, io.Out)
+	if note := pageURLNote(page); note != "" && !opts.Quiet {
+		fmt.Fprintln(io.Err, note)
+	}
+	if opts.Explain {
+		return pipeline.Explain(page, io.Out)
+	}
+	return pipeline.Parse(page, opts.Raw, io.Out)
+}
+
+// pageURLNote says, when no --url was given, what address the page is
+// read as: "" when --url was given.
+func pageURLNote(p *pipeline.SavedPage) string {
+	switch p.URLFrom {
+	case pipeline.URLCanonical:
+		return fmt.Sprintf("note: no --url: reading the page as %s, its canonical link", p.URL)
+	case pipeline.URLOpenGraph:
+		return fmt.Sprintf("note: no --url: reading the page as %s, its og:url", p.URL)
+	case pipeline.URLPlaceholder:
+		return fmt.Sprintf("note: no --url and the page names no address of its own: its links resolve against %s, which its records name as their source", p.URL)
+	}
+	return ""
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +18,9 @@ const (
 	exitFailure = 1 // nothing was merged: bad input, every source failed, I/O error
 	exitUsage   = 2 // bad flags or arguments
 	exitPartial = 3 // some sources failed; the others were merged and written
+	// exitInterrupted is 128 + SIGINT, as a shell reports a process
+	// Ctrl-C ended; SIGTERM's is 128 + 15 (interruptedCode).
+	exitInterrupted = 130
 )
 
 // streams are the command's standard I/O, replaced by buffers in tests.
@@ -32,30 +35,24 @@ type globalOptions struct {
 	Verbose bool
 }
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise the module version from the build info is used.
-var version = ""
-
-func toolVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
-}
-
 // run executes one command line and returns the process exit code.
 func run(ctx context.Context, args []string, io streams) int {
 	root := newRootCmd(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command ") {
+		// cobra's own error for a command it does not know (with its
+		// "Did you mean" suggestions); it has no type to match.
+		err = &UsageError{Err: err}
+	}
 	if err == nil {
 		return exitOK
 	}
 	if ctx.Err() != nil {
-		err = fmt.Errorf("interrupted: %w", err)
+		// Whatever failed after Ctrl-C failed because of it: one line
+		// says so, and nothing follows it.
+		fmt.Fprintln(io.Err, interruptedLine(err))
+		return interruptedCode(ctx)
 	}
 	fmt.Fprintln(io.Err, errorLine(err))
 	var ue *UsageError
@@ -84,6 +81,7 @@ func newRootCmd(io streams) *cobra.Command {
 		newValidateCmd(g, io, nil),
 		newVersionCmd(io, nil),
 	)
+	addCompletion(root)
 	return root
 }
 
@@ -101,10 +99,12 @@ talks.sqlite and manifest.json.`,
 		Example: `  mlsysscrape fetch --offline --out data
   mlsysscrape fetch --source mlsys
   mlsysscrape sources`,
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       toolVersion(),
 	}
+	root.SetVersionTemplate(versionTemplate)
+	root.Flags().Bool("version", false, "print the version, commit and build date, as mlsysscrape version does")
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetIn(io.In)
@@ -112,28 +112,6 @@ talks.sqlite and manifest.json.`,
 	root.PersistentFlags().BoolVarP(&g.Quiet, "quiet", "q", false, "print nothing but errors")
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "also print warnings and skipped entries")
 	return root, g
-}
-
-// versionOptions are the flags of `mlsysscrape version`: none, but runF
-// seams take options.
-type versionOptions struct{}
-
-func newVersionCmd(io streams, runF func(*versionOptions) error) *cobra.Command {
-	opts := &versionOptions{}
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print the version",
-		Example: "  mlsysscrape version",
-		Args:    noArgs,
-		PreRunE: checkFlags,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if runF != nil {
-				return runF(opts)
-			}
-			_, err := fmt.Fprintf(io.Out, "mlsysscrape %s\n", toolVersion())
-			return err
-		},
-	}
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {

@@ -39,11 +39,21 @@ talks.json is rebuilt from it (its history is lost), a full-text index out
 of step is rebuilt, and views that are missing or do not match the store
 are regenerated. It takes the folder's lock, as a run does.`,
 		Example: `  mlsysscrape validate data
-  mlsysscrape validate --repair data`,
-		Args:    exactArgs(1, "one DIR"),
+  mlsysscrape validate --repair data
+  mlsysscrape validate --repair --wait 10m data`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			args, err := opts.Wait.claim(cmd, args, 1)
+			if err != nil {
+				return err
+			}
+			if err := exactArgs(1, "one DIR")(cmd, args); err != nil {
+				return err
+			}
+			opts.Dir = args[0]
+			return nil
+		},
 		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Dir = args[0]
 			if runF != nil {
 				return runF(opts)
 			}
@@ -51,7 +61,8 @@ are regenerated. It takes the folder's lock, as a run does.`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Repair, "repair", false, "fix what can be fixed, then validate")
-	opts.Wait.register(cmd.Flags(), "with --repair, if a run is writing DIR, wait for it to finish (for at most this long; no value: as long as it takes)")
+	opts.Wait.register(cmd.Flags(), "with --repair, if a run is writing DIR, wait for it to finish, for at most this long (e.g. --wait 10m); alone: as long as it takes")
+	reportValueErrors(cmd)
 	return cmd
 }
 
