@@ -686,6 +686,11 @@ func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // the views alone). A folder with neither has no records; m is nil when
 // there is no manifest.json.
 func ReadDataset(dir string) (talks []normalize.Talk, m *Manifest, err error) {
+	return readDataset(context.Background(), dir)
+}
+
+// readDataset is ReadDataset, reading the store under ctx.
+func readDataset(ctx context.Context, dir string) (talks []normalize.Talk, m *Manifest, err error) {
 	if m, err = readManifestIn(dir); err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", filepath.Join(dir, ManifestJSON), err)
 	}
@@ -703,7 +708,6 @@ func ReadDataset(dir string) (talks []normalize.Talk, m *Manifest, err error) {
 		return nil, nil, err
 	}
 	defer db.Close()
-	ctx := context.Background()
 	if v, err := userVersion(ctx, db); err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
 	} else if v != normalize.SchemaVersion {

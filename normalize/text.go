@@ -37,6 +37,59 @@ func Paragraphs(paras []string) string {
 // removed, runs of spaces collapse to one, the ends are trimmed, and the
 // result is in Unicode NFC so that "é" typed two ways compares equal.
 func Line(s string) string {
+	if line, ok := lineASCII(s); ok {
+		return line
+	}
+	return lineUnicode(s)
+}
+
+// lineASCII is Line of an ASCII string, most of a page's text: no rune
+// to decode, no table to look up, nothing to normalize (ASCII is its own
+// NFC), and no copy when the string is clean already. ok is false for a
+// string that is not ASCII.
+func lineASCII(s string) (line string, ok bool) {
+	clean, space := true, true // a space at the start is leading
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case isASCIISpace(c):
+			clean = clean && c == ' ' && !space
+			space = true
+		case c < 0x20 || c == 0x7f: // a control character, removed
+			clean = false
+		default:
+			space = false
+		}
+	}
+	if clean && (!space || s == "") {
+		return s, true
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	pendingSpace := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isASCIISpace(c):
+			pendingSpace = b.Len() > 0
+		case c < 0x20 || c == 0x7f:
+		default:
+			if pendingSpace {
+				b.WriteByte(' ')
+				pendingSpace = false
+			}
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), true
+}
+
+// isASCIISpace reports whether c is one of the ASCII bytes unicode.IsSpace
+// accepts: tab, line feed, vertical tab, form feed, carriage return, space.
+func isASCIISpace(c byte) bool { return c == ' ' || ('\t' <= c && c <= '\r') }
+
+// lineUnicode is Line of any string.
+func lineUnicode(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace := false

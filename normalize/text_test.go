@@ -188,3 +188,34 @@ func FuzzFoldASCII(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLineASCII: Line's ASCII fast path gives exactly what the general
+// path gives, on any ASCII text.
+func FuzzLineASCII(f *testing.F) {
+	for _, s := range []string{"", " ", "Dan Fu", "  Dan \t Fu  ", "a\x00b", "a\x7f b", "\r\n", "x\vy\fz", "Title: A, B"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := lineASCII(s)
+		if !ok {
+			return
+		}
+		if slow := lineUnicode(s); fast != slow {
+			t.Errorf("Line(%q): fast path %q, general path %q", s, fast, slow)
+		}
+	})
+}
+
+// BenchmarkLine times Line on a paragraph of page text, ASCII and not.
+func BenchmarkLine(b *testing.B) {
+	ascii := strings.Repeat("Scaling  laws for\tsparse mixtures of experts, ", 20)
+	accented := strings.Repeat("Régularisation  des modèles\u00a0à grande échelle, ", 20)
+	for _, tc := range []struct{ name, s string }{{"ascii", ascii}, {"accented", accented}, {"ascii-clean", Line(ascii)}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.s)))
+			for b.Loop() {
+				Line(tc.s)
+			}
+		})
+	}
+}

@@ -60,13 +60,7 @@ is kept).`,
   # a page not among the default sources, then today's version on top
   mlsysscrape backfill --url http://learningsys.org/sosp18/talks.html --out sosp18
   mlsysscrape fetch --url http://learningsys.org/sosp18/talks.html --out sosp18`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			args, err := opts.Wait.claim(cmd, args, 0)
-			if err != nil {
-				return err
-			}
-			return noArgs(cmd, args)
-		},
+		Args:    opts.noArgsButWait,
 		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.resolve(); err != nil {

@@ -24,6 +24,8 @@ func TestUsageErrors(t *testing.T) {
 		{"parse"},
 		{"diff", "only-one"},
 		{"validate"},
+		{"stats"},
+		{"stats", "--top", "0", "data"},
 	} {
 		code, stdout, stderr := runCLI(t, "", args...)
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")

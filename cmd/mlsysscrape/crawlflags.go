@@ -182,3 +182,13 @@ func (c *crawlOptions) crawler(onPage func(*scrape.Result, error)) *scrape.Crawl
 		Limits:       c.Limits,
 	}
 }
+
+// noArgsButWait is the Args check of fetch and backfill: no positional
+// arguments, but for the duration a bare --wait may take ("--wait 10m").
+func (c *crawlOptions) noArgsButWait(cmd *cobra.Command, args []string) error {
+	args, err := c.Wait.claim(cmd, args, 0)
+	if err != nil {
+		return err
+	}
+	return noArgs(cmd, args)
+}

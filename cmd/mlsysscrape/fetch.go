@@ -109,13 +109,7 @@ Exit status: 0 success, 1 failure (nothing merged), 2 usage error,
 
   # any page in a known markup: a mirror, an archived copy, a sibling site
   mlsysscrape fetch --url http://learningsys.org/sosp18/index.html --out sosp18`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			args, err := opts.Wait.claim(cmd, args, 0)
-			if err != nil {
-				return err
-			}
-			return noArgs(cmd, args)
-		},
+		Args:    opts.noArgsButWait,
 		PreRunE: checkFlags,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.resolve(); err != nil {

@@ -299,6 +299,26 @@ func TestDiffOptions(t *testing.T) {
 	})
 }
 
+func TestStatsOptions(t *testing.T) {
+	newCmd := func(_ *globalOptions, runF func(*statsOptions) error) *cobra.Command {
+		return newStatsCmd(streams{}, runF)
+	}
+	defaults := func() *statsOptions { return &statsOptions{Dir: "data", Top: 10} }
+	checkOptions(t, newCmd, defaults, []optionsCase[statsOptions]{
+		{args: []string{"stats", "data"}},
+		{args: []string{"stats", "--json", "--top", "25", "data"}, edit: func(o *statsOptions) { o.JSON, o.Top = true, 25 }},
+		{args: []string{"stats", "data", "--top=1"}, edit: func(o *statsOptions) { o.Top = 1 }},
+
+		{args: []string{"stats"}, wantErr: "stats takes one DIR, got 0 arguments"},
+		{args: []string{"stats", "a", "b"}, wantErr: "stats takes one DIR, got 2 arguments"},
+		{args: []string{"stats", "--top", "0", "data"}, wantErr: `--top "0": want a whole number of 1 or more (see mlsysscrape stats --help)`},
+		{args: []string{"stats", "--top", "-3", "data"}, wantErr: `--top "-3": want a whole number of 1 or more`},
+		{args: []string{"stats", "--top", "ten", "data"}, wantErr: `--top "ten": want a whole number of 1 or more`},
+		{args: []string{"stats", "--top", "99999999999999999999", "data"}, wantErr: `--top "99999999999999999999": too large`},
+		{args: []string{"stats", "--json=maybe", "data"}, wantErr: `--json "maybe": want true or false`},
+	})
+}
+
 func TestSourcesAndVersionOptions(t *testing.T) {
 	sources := func(_ *globalOptions, runF func(*sourcesOptions) error) *cobra.Command {
 		return newSourcesCmd(streams{}, runF)

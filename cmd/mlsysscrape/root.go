@@ -79,6 +79,7 @@ func newRootCmd(io streams) *cobra.Command {
 		newParseCmd(io, nil),
 		newDiffCmd(io, nil),
 		newValidateCmd(g, io, nil),
+		newStatsCmd(io, nil),
 		newVersionCmd(io, nil),
 	)
 	addCompletion(root)
