@@ -54,6 +54,11 @@ type FetchResult struct {
 	// Notes says what opening the dataset did (an upgrade, a lock taken
 	// over from a killed run), Repaired which views were regenerated.
 	Notes, Repaired []string
+	// Built says, for each source the run's manifest reports as read
+	// anew (merged, or refused by the shrink guard), what building its
+	// records noted beyond its extractors' own skips and warnings
+	// (BuildNotes): a slot joined to nothing, a date that does not read.
+	Built []normalize.Report
 }
 
 // SourceError is a source that could not be merged this run. Its records
@@ -85,7 +90,7 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	res := &FetchResult{Notes: store.Notes()}
 	now := opt.now()
 	run := &export.Run{Manifest: newManifest(opt.ToolVersion, now), RunAt: timestamp(now), Formats: opt.Formats, CSV: opt.CSV}
-	snap, err := crawlSources(ctx, store, opt, run, res, now.UTC().Format(time.DateOnly))
+	snap, built, err := crawlSources(ctx, store, opt, run, res, now.UTC().Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
@@ -99,23 +104,25 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 		}
 		return res, errors.Join(fmt.Errorf("every source failed: %w", errors.Join(errs(res.Failed)...)), cerr)
 	}
+	res.Built = built
 	return res, commitMerge(ctx, store, run, snap, res)
 }
 
 // crawlSources crawls every source into one snapshot of the day, and
 // fills the run with what the manifest and the store keep of each source
-// and page. A source that fails is noted in res and left out.
-func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, run *export.Run, res *FetchResult, day string) (normalize.Snapshot, error) {
+// and page. A source that fails is noted in res and left out. built is
+// what building each source read anew noted (FetchResult.Built).
+func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, run *export.Run, res *FetchResult, day string) (snap normalize.Snapshot, built []normalize.Report, err error) {
 	var crawler scrape.Crawler
 	if opt.Crawler != nil {
 		crawler = *opt.Crawler
 	}
 	validators := validatorsOf(store.Pages())
 	oldManifest := store.LastManifest()
-	snap := normalize.Snapshot{Day: day}
+	snap = normalize.Snapshot{Day: day}
 	for _, src := range opt.Sources {
 		if ctx.Err() != nil { // a cancelled run starts no other source
-			return snap, ctx.Err()
+			return snap, built, ctx.Err()
 		}
 		known := knownPages(store, oldManifest, src.Name)
 		// A source that failed last run is read in full: it is never "as
@@ -125,7 +132,11 @@ func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, ru
 		if failedLastRun(oldManifest, src.Name) {
 			crawler.Validators = nil
 		}
-		report, talks, pages, err := fetchSource(ctx, &crawler, src, known, store.Talks(), day, opt)
+		read, err := fetchSource(ctx, &crawler, src, known, store.Talks(), day, opt)
+		report, talks, pages := read.report, read.talks, read.pages
+		if read.built != nil {
+			built = append(built, *read.built)
+		}
 		switch {
 		case err != nil:
 			// Its pages' validators stay those of its last good reading:
@@ -145,10 +156,10 @@ func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, ru
 		}
 		run.Manifest.Sources = append(run.Manifest.Sources, report)
 		if ctx.Err() != nil {
-			return snap, ctx.Err()
+			return snap, built, ctx.Err()
 		}
 	}
-	return snap, nil
+	return snap, built, nil
 }
 
 // commitMerge merges the day's snapshot into the dataset and commits it,
@@ -242,11 +253,22 @@ func (opt FetchOptions) now() time.Time {
 	return time.Now()
 }
 
-// fetchSource crawls one source and builds its records. It returns nil
-// pages when the source is unchanged since the last run. known are the
+// sourceRead is what reading one source gave.
+type sourceRead struct {
+	report export.SourceReport
+	talks  []normalize.Talk
+	pages  []*scrape.Result // nil when every page is as it was at the last run
+	// built is what building the records noted beyond the extractors
+	// (BuildNotes); nil for a source whose records were not built.
+	built *normalize.Report
+}
+
+// fetchSource crawls one source and builds its records. Its pages are
+// nil when the source is unchanged since the last run. known are the
 // pages the last run read for it.
-func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string, dataset []normalize.Talk, day string, opt FetchOptions) (export.SourceReport, []normalize.Talk, []*scrape.Result, error) {
-	report := export.SourceReport{Name: src.Name, Status: statusOK, Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}
+func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string, dataset []normalize.Talk, day string, opt FetchOptions) (sourceRead, error) {
+	read := sourceRead{report: export.SourceReport{Name: src.Name, Status: statusOK, Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}}
+	report := &read.report
 	if len(src.Pages) > 0 {
 		report.URL = src.Pages[0].URL
 	}
@@ -255,13 +277,16 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 		report.Pages = append(report.Pages, pageReport(p))
 	}
 	if err != nil {
-		return report, nil, nil, err
+		return read, err
 	}
 	if sr.NotModified() {
 		report.Status = statusUnchanged
-		return report, nil, nil, nil
+		return read, nil
 	}
-	talks, rep := normalize.Builder{Limits: cr.Limits}.Build(sr.Records())
+	records := sr.Records()
+	talks, rep := normalize.Builder{Limits: cr.Limits}.Build(records)
+	built := BuildNotes(rep, records)
+	read.built = &built
 	report.TalksFound = len(talks)
 	for _, n := range rep.Skipped {
 		report.Skipped = append(report.Skipped, export.ManifestNote{SourceURL: n.SourceURL, Text: n.Text, Reason: n.Reason})
@@ -270,9 +295,10 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 		report.Warnings = append(report.Warnings, export.ManifestNote{SourceURL: n.SourceURL, Field: n.Field, Reason: n.Reason})
 	}
 	if err := shrinkGuard(src, sr.Pages, talks, dataset, day, opt); err != nil {
-		return report, nil, nil, err
+		return read, err
 	}
-	return report, talks, sr.Pages, nil
+	read.talks, read.pages = talks, sr.Pages
+	return read, nil
 }
 
 // knownPages returns the pages earlier runs read for the named source:

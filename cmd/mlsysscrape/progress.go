@@ -9,11 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/pipeline"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
-	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
 
 // progress writes one line per page and a summary to stderr, through a
@@ -28,12 +26,11 @@ type progress struct {
 	// told are the errors the lines above the last one said: the last
 	// line does not repeat them (failures).
 	told []error
-	// read holds, with --verbose, the skips and warnings the extractor
-	// reported of each page read this run, by URL, and order the URLs as
-	// first read: what building records noted besides them is listed per
-	// page at the end.
-	read  map[string]*raw.Records
+	// order holds, with --verbose, the URLs of the pages read anew this
+	// run, as first read: what building records noted is listed per page
+	// at the end, in that order.
 	order []string
+	seen  map[string]bool
 }
 
 func newProgress(w io.Writer, g *globalOptions) *progress {
@@ -100,7 +97,7 @@ func (p *progress) page(r *scrape.Result, err error) {
 	if p.g.Verbose {
 		pageDetails(p.w, r)
 		if !r.NotModified {
-			p.remember(r)
+			p.remember(r.URL)
 		}
 	}
 }
@@ -259,54 +256,33 @@ func pageDetails(w io.Writer, r *scrape.Result) {
 	}
 }
 
-// remember keeps what the extractor reported of a page read this run,
-// for buildNotes.
-func (p *progress) remember(r *scrape.Result) {
-	if p.read == nil {
-		p.read = map[string]*raw.Records{}
+// remember notes a page read anew this run, for buildNotes.
+func (p *progress) remember(pageURL string) {
+	if p.seen == nil {
+		p.seen = map[string]bool{}
 	}
-	if _, ok := p.read[r.URL]; !ok {
-		p.order = append(p.order, r.URL)
+	if !p.seen[pageURL] {
+		p.seen[pageURL] = true
+		p.order = append(p.order, pageURL)
 	}
-	p.read[r.URL] = &raw.Records{Skipped: r.Skipped, Warnings: r.Warnings}
 }
 
 // buildNotes lists, per page read this run, what building the records of
 // its source noted beyond what the extractor reported under the page's
-// line: a schedule slot joined to no talk or paper, a block the join
-// found not to be a talk, a date or time that could not be read. A
-// source is built once all its pages are read, so these come after the
-// page lines. The lines are those of `parse --explain`.
-func (p *progress) buildNotes(m *export.Manifest) {
-	if m == nil || len(p.order) == 0 {
-		return
-	}
+// line (built, FetchResult.Built): a schedule slot joined to no talk or
+// paper, a block the join found not to be a talk, a date or time that
+// could not be read. A source is built once all its pages are read, so
+// these come after the page lines. The lines are those of `parse
+// --explain`.
+func (p *progress) buildNotes(built []normalize.Report) {
 	byPage := map[string][]string{}
 	sourced := map[string]map[string]bool{} // page → the lines the sources before listed for it
-	for _, src := range m.Sources {
-		var rep normalize.Report
-		for _, n := range src.Skipped {
-			if p.read[n.SourceURL] != nil {
-				rep.Skipped = append(rep.Skipped, normalize.Note{SourceURL: n.SourceURL, Text: n.Text, Reason: n.Reason})
-			}
-		}
-		for _, n := range src.Warnings {
-			if p.read[n.SourceURL] != nil {
-				rep.Warnings = append(rep.Warnings, normalize.Note{SourceURL: n.SourceURL, Field: n.Field, Reason: n.Reason})
-			}
-		}
-		var pages []*raw.Records
-		for _, pg := range src.Pages {
-			if r := p.read[pg.URL]; r != nil {
-				pages = append(pages, r)
-			}
-		}
-		added := pipeline.BuildNotes(rep, pages)
+	for _, notes := range built {
 		lines := map[string][]string{}
-		for _, n := range added.Skipped {
+		for _, n := range notes.Skipped {
 			lines[n.SourceURL] = append(lines[n.SourceURL], pipeline.SkipLine(n.Text, n.Reason))
 		}
-		for _, n := range added.Warnings {
+		for _, n := range notes.Warnings {
 			lines[n.SourceURL] = append(lines[n.SourceURL], pipeline.NoteLine(n.Field, n.Reason))
 		}
 		// A page two sources read (a --url given twice, two pages of
@@ -371,7 +347,7 @@ func (p *progress) summary(res *pipeline.FetchResult, out string, elapsed time.D
 		return
 	}
 	if p.g.Verbose {
-		p.buildNotes(res.Manifest)
+		p.buildNotes(res.Built)
 	}
 	fmt.Fprintf(p.w, "%s; %d talks in the dataset (%s); %s\n",
 		p.cost(elapsed), res.Talks, countChanges(res.Changes), wrote(res.Written, out))
