@@ -146,9 +146,8 @@ func hasToken(list, tok string) bool {
 
 // webURL is s when it is an absolute http or https URL with a host, else "".
 func webURL(s string) string {
-	s = strings.TrimSpace(s)
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, ok := scrape.WebURL(strings.TrimSpace(s))
+	if !ok {
 		return ""
 	}
 	return u.String()

@@ -79,8 +79,8 @@ func CheckArchive(base string) error {
 }
 
 func parseArchive(base string) (*url.URL, error) {
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+	u, ok := WebURL(base)
+	if !ok || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("archive %q: want an absolute http or https URL such as %s", base, DefaultArchive)
 	}
 	return u, nil

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
@@ -167,16 +166,26 @@ func keepWebLinks(r *raw.Records) {
 // isWebURL reports whether link is an absolute http or https URL with a
 // host.
 func isWebURL(link string) bool {
-	u, err := url.Parse(link)
-	return err == nil && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")) && u.Host != ""
+	_, ok := WebURL(link)
+	return ok
+}
+
+// WebURL parses s as an absolute http or https URL with a host: the only
+// URLs a page, a talk's link or an archive can have. ok is false for any
+// other string.
+func WebURL(s string) (u *url.URL, ok bool) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, false
+	}
+	return u, true
 }
 
 // truncate cuts s to at most n runes, marking the cut: a data: URL can be
 // megabytes long.
 func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	if cut := cutRunes(s, n); len(cut) < len(s) {
+		return cut + "…"
 	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	return s
 }

@@ -3,7 +3,6 @@ package scrape
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -85,8 +84,8 @@ var ErrNotPageURL = errors.New("want an absolute http or https URL")
 // URLSource makes a source of one page given by the user. Its name is the
 // page's host and path, so the manifest says which page it was.
 func URLSource(rawURL string) (Source, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, ok := WebURL(rawURL)
+	if !ok {
 		return Source{}, fmt.Errorf("page URL %q: %w", rawURL, ErrNotPageURL)
 	}
 	return Source{Name: u.Host + u.Path, Pages: []SourcePage{{URL: u.String()}}}, nil
