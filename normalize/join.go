@@ -190,13 +190,11 @@ func (j *joiner) joinSlot(s raw.Slot, tr TimeRange, event, date string) {
 // before the speaker's name ("Caffe2 + PyTorch, Yangqing Jia, …"), for a
 // talk whose talks page gives none. "" when the label opens with the name.
 func titleBeforeSpeaker(label string, speakers []Speaker) string {
-	lower := strings.ToLower(label)
 	for _, sp := range speakers {
-		name := strings.ToLower(sp.Name)
-		if name == "" || len(name) != len(sp.Name) {
+		if sp.Name == "" {
 			continue
 		}
-		if at := strings.Index(lower, name); at > 0 && len(lower) == len(label) {
+		if at, _ := grammar.IndexFold(label, sp.Name); at > 0 {
 			return strings.Trim(label[:at], " ,;:-–")
 		}
 	}
@@ -243,19 +241,15 @@ func (j *joiner) findTalk(event, label, emTitle, rest, link string) (int, bool) 
 // Amsel, Marrowfield Labs"); a speaker followed by anything else that is
 // not a role or affiliation gets nothing.
 func addScheduleAffiliations(t *Talk, label string) {
-	lower := strings.ToLower(label)
-	if len(lower) != len(label) {
-		return // case folding moved the bytes: positions cannot be shared
-	}
 	for k, sp := range t.Speakers {
 		if sp.Affiliation != "" || sp.Name == "" {
 			continue
 		}
-		at := strings.Index(lower, strings.ToLower(sp.Name))
-		if at < 0 {
+		_, end := grammar.IndexFold(label, sp.Name)
+		if end < 0 {
 			continue
 		}
-		tail, ok := afterCoPresenters(label[at+len(sp.Name):])
+		tail, ok := afterCoPresenters(label[end:])
 		if !ok {
 			continue
 		}

@@ -239,6 +239,14 @@ func TestAddScheduleAffiliations(t *testing.T) {
 		{"nothing after the name", []Speaker{{Name: "Ann Poe"}}, "Invited Talk: Toys, Ann Poe", []Speaker{{Name: "Ann Poe"}}},
 		{"the last name, alone", []Speaker{{Name: "Ann Poe"}, {Name: "Bo Tam"}}, "Invited Talk: Toys, Ann Poe and Bo Tam",
 			[]Speaker{{Name: "Ann Poe"}, {Name: "Bo Tam"}}},
+		// Case folding changes lengths: "K" (the Kelvin sign, three
+		// bytes) folds to "k". The label's own offsets are used.
+		{"a name matched under folding", []Speaker{{Name: "Kte Ȼo"}},
+			"Invited Talk: Toys, Kte ȼo, Acme Labs",
+			[]Speaker{{Name: "Kte Ȼo", Affiliation: "Acme Labs"}}},
+		{"a label that lengthens when lowered", []Speaker{{Name: "Ann Poe"}},
+			"Invited Talk: ȺȺȺȺȺȺ, Ann Poe, Acme Labs",
+			[]Speaker{{Name: "Ann Poe", Affiliation: "Acme Labs"}}},
 	}
 	for _, tt := range tests {
 		tk := Talk{Speakers: append([]Speaker(nil), tt.speakers...)}
@@ -494,4 +502,25 @@ func FuzzParseSlotLabel(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTitleBeforeSpeaker(t *testing.T) {
+	tests := []struct {
+		label    string
+		speakers []Speaker
+		want     string
+	}{
+		{"Caffe2 + PyTorch, Yangqing Jia, Facebook", []Speaker{{Name: "Yangqing Jia"}}, "Caffe2 + PyTorch"},
+		{"Yangqing Jia, Facebook", []Speaker{{Name: "Yangqing Jia"}}, ""},
+		{"Caffe2, YANGQING JIA", []Speaker{{Name: "Yangqing Jia"}}, "Caffe2"},
+		// Lowered, the label grows by six bytes before the name.
+		{"ȺȺȺȺȺȺ, Ann Poe", []Speaker{{Name: "Ann Poe"}}, "ȺȺȺȺȺȺ"},
+		{"Toys, \u212Ate Lin", []Speaker{{Name: "Kte Lin"}}, "Toys"},
+		{"Toys", []Speaker{{Name: ""}}, ""},
+	}
+	for _, tt := range tests {
+		if got := titleBeforeSpeaker(tt.label, tt.speakers); got != tt.want {
+			t.Errorf("titleBeforeSpeaker(%q) = %q, want %q", tt.label, got, tt.want)
+		}
+	}
 }

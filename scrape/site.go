@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/mlsysscrape/mlsysscrape/scrape/grammar"
 	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -226,7 +227,7 @@ func workshopName(short string, lines []string) (name, date string) {
 		return "", date
 	}
 	if venue == "" {
-		if i := strings.LastIndex(strings.ToLower(name), " at "); i > 0 {
+		if i, _ := grammar.LastIndexFold(name, " at "); i > 0 {
 			name, venue = name[:i], name[i+1:]
 		}
 	}

@@ -36,6 +36,9 @@ func TestWorkshopName(t *testing.T) {
 		// A date line that goes on to say where.
 		{"", []string{"Workshop on Toy Systems", "December 8, 2017, Room 104 A"}, "Toy Systems Workshop 2017", "December 8, 2017"},
 		{"", []string{"Workshop on Toy Systems", "Dec. 8, 2017 – Long Beach Convention Center"}, "Toy Systems Workshop 2017", "Dec. 8, 2017"},
+		// Lowering "Ⱥ" lengthens it: the venue is cut at the name's own
+		// offsets (the fuzzer found the lowered copy's running past the end).
+		{"", []string{"Workshop on ȺȺȺȺȺȺȺȺ at X"}, "ȺȺȺȺȺȺȺȺ Workshop at X", ""},
 	}
 	for _, tt := range tests {
 		name, date := workshopName(tt.short, tt.lines)
