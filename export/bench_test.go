@@ -48,7 +48,7 @@ func generateTalks(n int) []normalize.Talk {
 			ID:         fmt.Sprintf("%016x", r.Uint64()),
 			Kind:       normalize.KindTalk,
 			Event:      "Stanford MLSys Seminar",
-			Series:     "Previous Talks",
+			Section:    "Previous Talks",
 			Title:      text(70),
 			Abstract:   text(300) + ".\n\n" + text(300) + ".",
 			Bio:        text(250),

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,13 +35,34 @@ var talkColumns = func() []column {
 	return cols
 }()
 
+// speakerColumn is a column of speakers.csv and of the speakers table
+// after talk_id and position: a field of the speaker, or one derived
+// from them (person_key), which is written but never read back.
+type speakerColumn struct {
+	name    string
+	doc     string
+	get     func(*normalize.Speaker) string
+	derived bool
+}
+
+// speakerColumns are the speaker columns, in order.
+var speakerColumns = func() []speakerColumn {
+	var cols []speakerColumn
+	for _, f := range normalize.SpeakerFields {
+		cols = append(cols, speakerColumn{name: f.Name, doc: f.Doc, get: f.Get})
+	}
+	return append(cols, speakerColumn{name: "person_key", derived: true,
+		doc: "The folded name (case, accents, punctuation and spacing ignored): the same for the same spelling of a person across talks.",
+		get: func(s *normalize.Speaker) string { return normalize.PersonKey(s.Name) }})
+}()
+
 // talksCSVHeader and speakersCSVHeader are the CSV files' header rows.
 var (
 	talksCSVHeader    = columnNames(talkColumns)
 	speakersCSVHeader = func() []string {
 		h := []string{"talk_id", "position"}
-		for _, f := range normalize.SpeakerFields {
-			h = append(h, f.Name)
+		for _, c := range speakerColumns {
+			h = append(h, c.name)
 		}
 		return h
 	}()
@@ -70,18 +92,24 @@ func (c column) cell(t *normalize.Talk) string {
 }
 
 // value is the column's value for t as the talks table holds it: as in
-// talks.csv, but null as NULL and a flag as 1 or 0.
+// talks.csv, but a flag as 1 or 0, and empty as NULL (see sqlText).
 func (c column) value(t *normalize.Talk) any {
-	switch f := c.field; {
-	case f.Kind == normalize.Flag:
+	if f := c.field; f.Kind == normalize.Flag {
 		if f.Bool(t) {
 			return int64(1)
 		}
 		return int64(0)
-	case f.Kind.Nullable() && f.Empty(t):
+	}
+	return sqlText(c.cell(t))
+}
+
+// sqlText is how the store holds text: empty, unknown or none, as NULL,
+// so that SQL has one way to ask for it (IS NULL), not two.
+func sqlText(s string) any {
+	if s == "" {
 		return nil
 	}
-	return c.cell(t)
+	return s
 }
 
 // sqlType is the column's declaration in the talks table.
@@ -91,10 +119,8 @@ func (c column) sqlType() string {
 		return "TEXT PRIMARY KEY"
 	case c.field.Kind == normalize.Flag:
 		return "INTEGER NOT NULL DEFAULT 0"
-	case c.field.Kind.Nullable():
-		return "TEXT"
 	}
-	return "TEXT NOT NULL DEFAULT ''"
+	return "TEXT"
 }
 
 // setFrom sets the column's field of t from the talks table's value v. The
@@ -105,8 +131,9 @@ func (c column) setFrom(t *normalize.Talk, v any) error {
 	switch {
 	case c.speaker != nil:
 		return nil
-	case v == nil && f.Kind.Nullable():
+	case v == nil && f.Kind != normalize.Flag:
 		f.SetText(t, "")
+		f.SetStrings(t, nil)
 	case f.Kind == normalize.Flag:
 		n, ok := v.(int64)
 		if !ok {
@@ -123,19 +150,26 @@ func (c column) setFrom(t *normalize.Talk, v any) error {
 	return nil
 }
 
+// joinSpeakers joins the speakers' values of one field by "; ": each
+// non-empty value once, in speaker order. Five speakers with no role give
+// an empty cell, not "; ; ; ; ", and two of one affiliation name it once;
+// which speaker has which value is in speakers.csv.
 func joinSpeakers(speakers []normalize.Speaker, field func(*normalize.Speaker) string) string {
-	switch len(speakers) {
-	case 0:
-		return ""
-	case 1:
+	if len(speakers) == 1 {
 		return field(&speakers[0])
 	}
 	var b strings.Builder
+	var seen []string
 	for i := range speakers {
-		if i > 0 {
+		v := field(&speakers[i])
+		if v == "" || slices.Contains(seen, v) {
+			continue
+		}
+		if len(seen) > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(field(&speakers[i]))
+		seen = append(seen, v)
+		b.WriteString(v)
 	}
 	return b.String()
 }

@@ -31,6 +31,7 @@ func TestColumnsFollowTheFields(t *testing.T) {
 	for _, sf := range normalize.SpeakerFields {
 		speakerCols = append(speakerCols, sf.Name)
 	}
+	speakerCols = append(speakerCols, "person_key") // derived from name
 
 	fresh := t.TempDir()
 	commit(t, fresh, sampleRun())

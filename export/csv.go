@@ -52,8 +52,8 @@ func WriteSpeakersCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error
 	for _, t := range talks {
 		for i := range t.Speakers {
 			row = append(row[:0], t.ID, strconv.Itoa(i+1))
-			for _, f := range normalize.SpeakerFields {
-				row = append(row, f.Get(&t.Speakers[i]))
+			for _, c := range speakerColumns {
+				row = append(row, c.get(&t.Speakers[i]))
 			}
 			cw.write(row)
 		}

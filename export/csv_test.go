@@ -64,7 +64,7 @@ func TestTalksCSVCells(t *testing.T) {
 		"id", "kind", "event", "series", "session", "date", "start_time", "end_time",
 		"title", "speakers", "affiliations", "roles", "abstract", "bio",
 		"video_url", "youtube_id", "video_kind", "slides_url", "source_urls",
-		"first_seen", "last_seen", "previous_ids", "listed",
+		"first_seen", "last_seen", "previous_ids", "listed", "section", "notes",
 	}
 	if diff := cmp.Diff(wantHeader, rows[0]); diff != "" {
 		t.Fatalf("header (-want +got):\n%s", diff)
@@ -79,15 +79,15 @@ func TestTalksCSVCells(t *testing.T) {
 	}{
 		{"sosp19-aligraph", map[string]string{
 			"speakers":     "Kun Zhao; Wencong Xiao; Baole Ai; Wenting Shen; Xiaolin Zhang; Yong Li; Wei Lin",
-			"affiliations": "Alibaba Group; Alibaba Group; Alibaba Group; Alibaba Group; Alibaba Group; Alibaba Group; Alibaba Group",
-			"roles":        "; ; ; ; ; ; ",
+			"affiliations": "Alibaba Group",
+			"roles":        "",
 			"source_urls":  "http://learningsys.org/sosp19/schedule.html http://learningsys.org/sosp19/acceptedpapers.html",
 			"start_time":   "12:15",
 			"first_seen":   "",
 		}},
-		// Two speakers, no affiliations: the empty slots are kept.
+		// Two speakers, no affiliations: no run of empty slots.
 		{"mlsys-2022-05-05-xinyu-hu", map[string]string{
-			"speakers": "Xinyu Hu; Olcay Cirit", "affiliations": "; ", "roles": "; ",
+			"speakers": "Xinyu Hu; Olcay Cirit", "affiliations": "", "roles": "", "section": "Previous Talks", "series": "",
 		}},
 		{"mlsys-2023-01-11-tri-dao", map[string]string{
 			"affiliations": "Stanford, Adept AI",
@@ -125,10 +125,10 @@ func TestSpeakersCSVRows(t *testing.T) {
 	}
 	got := readCSV(t, speakersCSV(t, talks, export.CSVOptions{}))
 	want := [][]string{
-		{"talk_id", "position", "name", "affiliation", "role"},
-		{"a", "1", "Xinyu Hu", "", ""},
-		{"a", "2", "Olcay Cirit", "", ""},
-		{"c", "1", "Joseph Gonzalez", "UC Berkeley", "Assistant Professor"},
+		{"talk_id", "position", "name", "affiliation", "role", "person_key"},
+		{"a", "1", "Xinyu Hu", "", "", "xinyu hu"},
+		{"a", "2", "Olcay Cirit", "", "", "olcay cirit"},
+		{"c", "1", "Joseph Gonzalez", "UC Berkeley", "Assistant Professor", "joseph gonzalez"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("speakers.csv (-want +got):\n%s", diff)
@@ -168,7 +168,7 @@ func TestCSVSafe(t *testing.T) {
 	}
 
 	sp := readCSV(t, speakersCSV(t, talks, opt))
-	if diff := cmp.Diff([]string{"x", "1", "'-Dash", "'=cmd", ""}, sp[1]); diff != "" {
+	if diff := cmp.Diff([]string{"x", "1", "'-Dash", "'=cmd", "", "dash"}, sp[1]); diff != "" {
 		t.Errorf("speakers.csv with Safe (-want +got):\n%s", diff)
 	}
 	// Without Safe, the text is left alone.
@@ -189,10 +189,10 @@ func talksCSVHeaderOf(t *testing.T, talks []normalize.Talk, opt export.CSVOption
 }
 
 func TestCSVEmpty(t *testing.T) {
-	if got, want := string(talksCSV(t, nil, export.CSVOptions{})), "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed\n"; got != want {
+	if got, want := string(talksCSV(t, nil, export.CSVOptions{})), "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed,section,notes\n"; got != want {
 		t.Errorf("talks.csv of no talks = %q, want %q", got, want)
 	}
-	if got, want := string(speakersCSV(t, nil, export.CSVOptions{})), "talk_id,position,name,affiliation,role\n"; got != want {
+	if got, want := string(speakersCSV(t, nil, export.CSVOptions{})), "talk_id,position,name,affiliation,role,person_key\n"; got != want {
 		t.Errorf("speakers.csv of no talks = %q, want %q", got, want)
 	}
 }

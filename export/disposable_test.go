@@ -140,11 +140,11 @@ func TestOpenRemovesStaleTempsWhenItFails(t *testing.T) {
 	}{
 		{"newer store", func(t *testing.T, dir string) {
 			commit(t, dir, sampleRun())
-			editSQLite(t, dir, `PRAGMA user_version = 3`)
+			editSQLite(t, dir, `PRAGMA user_version = 4`)
 		}, func(err error) bool { var e *export.SchemaError; return errors.As(err, &e) }},
 		{"newer manifest", func(t *testing.T, dir string) {
 			commit(t, dir, sampleRun())
-			editManifest(t, dir, func(m *export.Manifest) { m.SchemaVersion = 3 })
+			editManifest(t, dir, func(m *export.Manifest) { m.SchemaVersion = 4 })
 		}, func(err error) bool { var e *export.SchemaError; return errors.As(err, &e) }},
 		{"newer talks.json", func(t *testing.T, dir string) {
 			if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "schema1-json"))); err != nil {
@@ -158,8 +158,8 @@ func TestOpenRemovesStaleTempsWhenItFails(t *testing.T) {
 			commit(t, dir, sampleRun())
 			editSQLite(t, dir, `INSERT INTO talks SELECT 'mlsys-fait-poms-again', kind, event, series, session, date, start_time, end_time,
 				title, speakers, affiliations, roles, abstract, bio, video_url, youtube_id, video_kind, slides_url, source_urls,
-				'2022-03-01', '2022-03-01', previous_ids, 0 FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
-				`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`,
+				'2022-03-01', '2022-03-01', previous_ids, 0, section, notes FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
+				`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role, person_key FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`,
 				`INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`)
 		}, func(err error) bool { var e *export.ContractError; return errors.As(err, &e) }},
 		{"store deleted", func(t *testing.T, dir string) {

@@ -53,7 +53,7 @@ func sampleTalks() []normalize.Talk {
 		},
 		{
 			ID: "mlsys-upcoming-matthias-poloczek", Kind: normalize.KindTalk,
-			Event: "Stanford MLSys Seminar", Series: "Upcoming Talks",
+			Event: "Stanford MLSys Seminar", Section: "Upcoming Talks",
 			Title:      "Scalable Bayesian Optimization for Industrial Applications",
 			Speakers:   []normalize.Speaker{{Name: "Matthias Poloczek"}},
 			Abstract:   "Tuning expensive black boxes with few evaluations, at industrial scale.",
@@ -77,7 +77,7 @@ func sampleTalks() []normalize.Talk {
 		},
 		{
 			ID: "sosp19-matei-zaharia", Kind: normalize.KindTalk,
-			Event: "AI Systems Workshop at SOSP 2019", Series: "Invited Talks",
+			Event: "AI Systems Workshop at SOSP 2019", Section: "Invited Talks",
 			Session: "Session 1: Invited Talks",
 			Date:    "2019-10-27", StartTime: "09:00", EndTime: "09:30",
 			Title: "What are the Unique Challenges and Opportunities in Systems for ML?",
@@ -88,7 +88,7 @@ func sampleTalks() []normalize.Talk {
 		},
 		{
 			ID: "mlsys-2022-02-24-fait-poms", Kind: normalize.KindTalk,
-			Event: "Stanford MLSys Seminar", Series: "Previous Talks",
+			Event: "Stanford MLSys Seminar", Section: "Previous Talks",
 			Date:       "2022-02-24",
 			Title:      "A vision for interactive model development: efficient machine learning by bringing domain experts in the loop",
 			Speakers:   []normalize.Speaker{{Name: "Fait Poms"}},
@@ -102,7 +102,7 @@ func sampleTalks() []normalize.Talk {
 		},
 		{
 			ID: "mlsys-2022-05-05-xinyu-hu", Kind: normalize.KindTalk,
-			Event: "Stanford MLSys Seminar", Series: "Previous Talks",
+			Event: "Stanford MLSys Seminar", Section: "Previous Talks",
 			Date:  "2022-05-05",
 			Title: "DeepETA: How Uber Predicts Arrival Times Using Deep Learning",
 			Speakers: []normalize.Speaker{

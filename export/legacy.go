@@ -24,51 +24,84 @@ const (
 )
 
 // upgrade turns a store of an earlier schema version into this one, in
-// tx, and reads it.
+// tx, and reads it. Each version's migration runs in turn; then the
+// records are written again in this version's form.
 func (s *Store) upgrade(ctx context.Context, tx *sql.Tx, version int) error {
-	if version != 1 {
+	if version < 1 || version >= normalize.SchemaVersion {
 		return fmt.Errorf("no upgrade from schema version %d", version)
 	}
-	if _, err := tx.ExecContext(ctx, migrateFrom1); err != nil {
+	if version == 1 {
+		if _, err := tx.ExecContext(ctx, migrateFrom1); err != nil {
+			return err
+		}
+	}
+	// The old tables gain the columns the copy into the new ones reads.
+	if err := addMissingColumns(ctx, tx); err != nil {
 		return err
 	}
-	if err := addMissingColumns(ctx, tx); err != nil {
+	if err := migrateFrom2(ctx, tx); err != nil {
 		return err
 	}
 	if err := s.load(ctx, tx); err != nil {
 		return err
 	}
-	before := slices.Clone(s.talks)
-	// A version 1 run renamed talks.json into place before talks.sqlite:
-	// a run stopped between the two left talks.json the newer. Nothing in
-	// it is lost: a record only it holds is added, and a record it saw
-	// later replaces the store's.
-	if talks, found, err := readLegacyTalks(s.dir); err == nil && found {
-		added, replaced := 0, 0
-		byID := map[string]int{}
-		for i, t := range s.talks {
-			byID[t.ID] = i
-		}
-		for _, t := range normalize.Dedup(talks) {
-			i, ok := byID[t.ID]
-			switch {
-			case !ok:
-				byID[t.ID] = len(s.talks)
-				s.talks = append(s.talks, t)
-				added++
-			case t.LastSeen > s.talks[i].LastSeen:
-				s.talks[i] = t
-				replaced++
-			}
-		}
-		if added+replaced > 0 {
-			s.note("%s held %d talks that %s did not and %d seen later: a run of an earlier version was stopped between them; they are kept",
-				TalksJSON, added, TalksSQLite, replaced)
+	if version == 1 {
+		s.keepNewerLegacyTalks()
+		normalize.DeriveListed(s.talks)
+	}
+	// Version 2 kept a page's section ("Previous Talks") in series.
+	for i := range s.talks {
+		if t := &s.talks[i]; t.Section == "" {
+			t.Series, t.Section = normalize.SeriesOrSection(t.Series)
 		}
 	}
-	normalize.DeriveListed(s.talks)
-	return s.finishImport(ctx, tx, before, "upgraded %s from schema version 1 to %d: it is the dataset's store from now on",
-		s.storePath(), normalize.SchemaVersion)
+	// Every record is written again (as if new: the rows are upserted),
+	// so that every row gets what this version derives from it: the
+	// speakers' person_key, the affiliations table, the full-text index.
+	return s.finishImport(ctx, tx, nil, "upgraded %s from schema version %d to %d: %s",
+		s.storePath(), version, normalize.SchemaVersion, upgradeSummary(version))
+}
+
+// upgradeSummary says what upgrading from version gave the dataset.
+func upgradeSummary(version int) string {
+	const v3 = "series names only series now (a page's section is in section), empty text is NULL in SQLite, speakers have a person_key, and the store has affiliations and notes tables and the views talk_speakers and event_years"
+	if version == 1 {
+		return "it is the dataset's store from now on; " + v3
+	}
+	return v3
+}
+
+// keepNewerLegacyTalks keeps what a version 1 folder's talks.json holds
+// beyond its store. A version 1 run renamed talks.json into place before
+// talks.sqlite: a run stopped between the two left talks.json the newer.
+// Nothing in it is lost: a record only it holds is added, and a record it
+// saw later replaces the store's.
+func (s *Store) keepNewerLegacyTalks() {
+	talks, found, err := readLegacyTalks(s.dir)
+	if err != nil || !found {
+		return
+	}
+	added, replaced := 0, 0
+	byID := map[string]int{}
+	for i, t := range s.talks {
+		byID[t.ID] = i
+	}
+	for _, t := range normalize.Dedup(talks) {
+		i, ok := byID[t.ID]
+		switch {
+		case !ok:
+			byID[t.ID] = len(s.talks)
+			s.talks = append(s.talks, t)
+			added++
+		case t.LastSeen > s.talks[i].LastSeen:
+			s.talks[i] = t
+			replaced++
+		}
+	}
+	if added+replaced > 0 {
+		s.note("%s held %d talks that %s did not and %d seen later: a run of an earlier version was stopped between them; they are kept",
+			TalksJSON, added, TalksSQLite, replaced)
+	}
 }
 
 // importLegacy fills a new store, in tx, with the records of a folder
@@ -87,6 +120,11 @@ func (s *Store) importLegacy(ctx context.Context, tx *sql.Tx, talks []normalize.
 	s.talks = normalize.Dedup(talks)
 	if s.onDisk == nil || s.onDisk.SchemaVersion < 2 {
 		normalize.DeriveListed(s.talks)
+	}
+	for i := range s.talks {
+		if t := &s.talks[i]; t.Section == "" {
+			t.Series, t.Section = normalize.SeriesOrSection(t.Series)
+		}
 	}
 	return s.finishImport(ctx, tx, nil, "")
 }

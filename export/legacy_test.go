@@ -49,6 +49,8 @@ func schema1Talks(t *testing.T, dir string) []normalize.Talk {
 	}
 	for i := range talks {
 		talks[i].Listed = true
+		// Version 1 kept a page's section ("Invited Talks") in series.
+		talks[i].Series, talks[i].Section = normalize.SeriesOrSection(talks[i].Series)
 	}
 	return talks
 }
@@ -70,7 +72,7 @@ func TestOpenUpgradesSchema1(t *testing.T) {
 	db.Close()
 
 	s := open(t, dir)
-	if notes := strings.Join(s.Notes(), "\n"); !strings.Contains(notes, "upgraded "+path+" from schema version 1 to 2") {
+	if notes := strings.Join(s.Notes(), "\n"); !strings.Contains(notes, "upgraded "+path+" from schema version 1 to 3") {
 		t.Errorf("notes %q do not say the store was upgraded", notes)
 	}
 	if diff := cmp.Diff(want, s.Talks(), cmpopts.EquateEmpty()); diff != "" {
@@ -87,9 +89,9 @@ func TestOpenUpgradesSchema1(t *testing.T) {
 	for _, p := range res.Written {
 		wrote = append(wrote, filepath.Base(p))
 	}
-	// The views gain the fields of schema 2; the store is as the upgrade
-	// left it.
-	if diff := cmp.Diff([]string{"talks.json", "talks.csv", "manifest.json"}, wrote); diff != "" {
+	// The views gain the fields of schemas 2 and 3; the store is as the
+	// upgrade left it.
+	if diff := cmp.Diff([]string{"talks.json", "talks.csv", "speakers.csv", "manifest.json"}, wrote); diff != "" {
 		t.Errorf("written by the first commit (-want +got):\n%s", diff)
 	}
 	s.Close()
@@ -102,7 +104,7 @@ func TestOpenUpgradesSchema1(t *testing.T) {
 		query string
 		want  [][]string
 	}{
-		{`PRAGMA user_version`, [][]string{{"2"}}},
+		{`PRAGMA user_version`, [][]string{{"3"}}},
 		{`SELECT (SELECT count(*) FROM talk_versions), (SELECT count(*) FROM changes), (SELECT count(*) FROM talks WHERE listed = 1)`, [][]string{{"10", "10", "10"}}},
 		{`SELECT note FROM my_notes`, [][]string{{"kept"}}},
 		{`SELECT count(*) FROM talks_fts WHERE talks_fts MATCH 'fairness'`, [][]string{{"1"}}},

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
 // The store's tables. talks and speakers have talks.csv's and
@@ -31,23 +29,29 @@ import (
 //
 // Tables, views, indexes and columns of a user's are left alone.
 func storeSchema() string {
-	var b strings.Builder
-	b.WriteString("CREATE TABLE talks (\n")
-	for i, c := range talkColumns {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, "\t%s %s", c.name, c.sqlType())
+	return talksTable("talks", nil) + speakersTable("speakers", nil) + storeTables + derivedTables + ftsSchema + viewsSchema
+}
+
+// talksTable declares table talks (under name, for a migration), its
+// columns talkColumns and then extra, the columns a user added.
+func talksTable(name string, extra []string) string {
+	var decls []string
+	for _, c := range talkColumns {
+		decls = append(decls, c.name+" "+c.sqlType())
 	}
-	b.WriteString("\n);\n")
-	b.WriteString("CREATE TABLE speakers (\n\ttalk_id TEXT NOT NULL REFERENCES talks(id),\n\tposition INTEGER NOT NULL")
-	for _, f := range normalize.SpeakerFields {
-		fmt.Fprintf(&b, ",\n\t%s TEXT NOT NULL DEFAULT ''", f.Name)
+	return "CREATE TABLE " + name + " (\n\t" + strings.Join(append(decls, extra...), ",\n\t") + "\n);\n"
+}
+
+// speakersTable declares table speakers (under name, for a migration):
+// a talk's speakers by position, then extra, the columns a user added.
+func speakersTable(name string, extra []string) string {
+	decls := []string{"talk_id TEXT NOT NULL REFERENCES talks(id)", "position INTEGER NOT NULL"}
+	for _, c := range speakerColumns {
+		decls = append(decls, c.name+" TEXT")
 	}
-	b.WriteString(",\n\tPRIMARY KEY (talk_id, position)\n) WITHOUT ROWID;\n")
-	b.WriteString(storeTables)
-	b.WriteString(ftsSchema)
-	return b.String()
+	decls = append(append(decls, extra...), "PRIMARY KEY (talk_id, position)")
+	return "CREATE TABLE " + name + " (\n\t" + strings.Join(decls, ",\n\t") + "\n) WITHOUT ROWID;\n" +
+		"CREATE INDEX IF NOT EXISTS speakers_by_person ON speakers(person_key);\n"
 }
 
 var storeTables = aliasesTable + sourcesTable("sources") + `
@@ -119,20 +123,78 @@ CREATE TABLE archive_snapshots (
 // finds talks, and snippet() and highlight() work. A commit keeps it in
 // step through FTS5's own commands (see storeWriter.records); validate
 // checks it and --repair rebuilds it.
+//
+// The content option is written content="talks", no spaces, double
+// quotes: that is the form sqlite-utils and Datasette look for to know
+// which table an index searches (their detect_fts).
 const ftsSchema = `
 CREATE VIRTUAL TABLE talks_fts USING fts5(
 	id UNINDEXED, title, abstract, bio, speakers,
-	content = 'talks', content_rowid = 'rowid',
+	content="talks", content_rowid="rowid",
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 `
 
+// derivedTables are tables the store derives from the records and from
+// the notes attached to them:
+//
+//   - affiliations has a row per talk, speaker and organisation, the
+//     speaker's affiliation split where it names several
+//     (normalize.SplitAffiliation): "Stanford, Together" is two rows;
+//   - notes holds every notes section attached to a talk (talk_id as it
+//     was then: talk_aliases leads from it), by the file and heading it
+//     came from, so that attaching a file again replaces its sections
+//     rather than adding them twice.
+const derivedTables = `
+CREATE TABLE affiliations (
+	talk_id     TEXT NOT NULL REFERENCES talks(id),
+	position    INTEGER NOT NULL,
+	affiliation TEXT NOT NULL,
+	PRIMARY KEY (talk_id, position, affiliation)
+) WITHOUT ROWID;
+CREATE INDEX affiliations_by_name ON affiliations(affiliation);
+CREATE TABLE notes (
+	talk_id  TEXT NOT NULL,
+	event    TEXT NOT NULL,
+	file     TEXT NOT NULL,
+	heading  TEXT NOT NULL,
+	line     INTEGER NOT NULL,
+	speaker  TEXT NOT NULL,
+	text     TEXT NOT NULL,
+	added_at TEXT NOT NULL,
+	PRIMARY KEY (file, heading, talk_id)
+);
+CREATE INDEX notes_by_talk ON notes(talk_id);
+`
+
+// viewsSchema declares the store's views, for the joins most questions
+// start with. They are the store's: an upgrade drops and declares them
+// again (see dropViews), so they always follow the tables.
+//
+//   - talk_speakers: one row per talk and speaker;
+//   - event_years: per event and year, the talks and how many of them
+//     have a video, an abstract, slides (empty is NULL, so count(column)
+//     counts the talks that have one).
+const viewsSchema = `
+CREATE VIEW talk_speakers AS
+	SELECT s.talk_id, t.event, t.date, t.title, s.position, s.name, s.person_key,
+		s.affiliation, s.role, t.kind, t.series, t.section, t.session, t.video_url, t.listed
+	FROM speakers s JOIN talks t ON t.id = s.talk_id;
+CREATE VIEW event_years AS
+	SELECT event, CAST(substr(date, 1, 4) AS INTEGER) AS year, count(*) AS talks,
+		count(video_url) AS with_video, count(abstract) AS with_abstract, count(slides_url) AS with_slides
+	FROM talks GROUP BY event, year;
+`
+
+// storeViews are the views viewsSchema declares.
+var storeViews = []string{"talk_speakers", "event_years"}
+
 // migrateFrom1 turns a talks.sqlite of schema version 1, which every run
-// rebuilt whole, into the store: the tables version 2 added, sources keyed
-// by page, the full-text index rebuilt from the records (a version 1
-// index was copied in from another file). addMissingColumns then adds the
-// records' new columns, and the caller rewrites the records (listed
-// derived, the pages' validators added).
+// rebuilt whole, into a store of version 2: the tables version 2 added,
+// sources keyed by page. migrateFrom2 follows (a version 1 full-text
+// index, copied in from another file, is dropped and built anew there),
+// and the caller rewrites the records (listed derived, the pages'
+// validators added).
 var migrateFrom1 = `
 ALTER TABLE changes ADD COLUMN merged TEXT NOT NULL DEFAULT '';
 ` + aliasesTable + sourcesTable("sources_v2") + `
@@ -141,9 +203,7 @@ INSERT OR REPLACE INTO sources_v2(url, event, http_status, talks_found, fetched_
 DROP TABLE sources;
 ALTER TABLE sources_v2 RENAME TO sources;
 DROP TABLE IF EXISTS meta;
-` + runsTable + snapshotsTable + `
-INSERT INTO talks_fts(talks_fts) VALUES ('rebuild');
-`
+` + runsTable + snapshotsTable
 
 // addMissingColumns adds to the store's tables the columns they lack,
 // with their defaults: a field added to the record, or a column to a
@@ -156,7 +216,7 @@ func addMissingColumns(ctx context.Context, tx *sql.Tx) error {
 		decl  func(i int) string
 	}{
 		{"talks", columnNames(talkColumns), func(i int) string { return talkColumns[i].sqlType() }},
-		{"speakers", speakersCSVHeader, func(int) string { return "TEXT NOT NULL DEFAULT ''" }},
+		{"speakers", speakersCSVHeader, func(int) string { return "TEXT" }},
 		{"archive_snapshots", []string{"digest"}, func(int) string { return "TEXT NOT NULL DEFAULT ''" }},
 	} {
 		have, err := columnsOf(ctx, tx, t.table)

@@ -507,7 +507,7 @@ func loadSpeakers(ctx context.Context, q querier, talks []normalize.Talk, byID m
 		return err
 	}
 	defer rows.Close()
-	vals := make([]string, len(names))
+	vals := make([]sql.NullString, len(names))
 	sptrs := []any{new(string)}
 	for i := range vals {
 		sptrs = append(sptrs, &vals[i])
@@ -523,7 +523,7 @@ func loadSpeakers(ctx context.Context, q querier, talks []normalize.Talk, byID m
 		}
 		var sp normalize.Speaker
 		for j, f := range normalize.SpeakerFields {
-			f.Set(&sp, vals[j])
+			f.Set(&sp, vals[j].String) // NULL is ""
 		}
 		talks[i].Speakers = append(talks[i].Speakers, sp)
 	}

@@ -252,6 +252,15 @@ func TestCommitWritesRecordsThatDiffer(t *testing.T) {
 	}
 }
 
+// emptyTextCondition is true of a talks row holding "" in a text column.
+func emptyTextCondition() string {
+	var conds []string
+	for _, name := range export.TalksCSVHeader() {
+		conds = append(conds, name+" = ''")
+	}
+	return strings.Join(conds, " OR ")
+}
+
 func TestStoreTables(t *testing.T) {
 	dir := t.TempDir()
 	commit(t, dir, sampleRun())
@@ -261,15 +270,15 @@ func TestStoreTables(t *testing.T) {
 		args        []any
 		want        [][]string
 	}{
-		{"user_version", `PRAGMA user_version`, nil, [][]string{{"2"}}},
+		{"user_version", `PRAGMA user_version`, nil, [][]string{{"3"}}},
 		{"talks in contract order", `SELECT id, date, start_time, end_time, source_urls, previous_ids, listed FROM talks ORDER BY rowid`, nil, [][]string{
-			{"sosp17-joseph-gonzalez", "2017-10-28", "09:45", "10:10", sosp17Schedule, "", "0"},
-			{"sosp19-aligraph", "2019-10-27", "12:15", "12:30", sosp19Schedule + " " + sosp19Papers, "", "0"},
-			{"sosp19-matei-zaharia", "2019-10-27", "09:00", "09:30", sosp19Talks + " " + sosp19Schedule, "", "0"},
-			{"mlsys-2022-02-24-fait-poms", "2022-02-24", "NULL", "NULL", mlsysPage, "", "0"},
-			{"mlsys-2022-05-05-xinyu-hu", "2022-05-05", "NULL", "NULL", mlsysPage, "", "0"},
-			{"mlsys-2023-01-11-tri-dao", "2023-01-11", "NULL", "NULL", mlsysPage, "", "0"},
-			{"mlsys-upcoming-matthias-poloczek", "NULL", "NULL", "NULL", mlsysPage, "", "0"},
+			{"sosp17-joseph-gonzalez", "2017-10-28", "09:45", "10:10", sosp17Schedule, "NULL", "0"},
+			{"sosp19-aligraph", "2019-10-27", "12:15", "12:30", sosp19Schedule + " " + sosp19Papers, "NULL", "0"},
+			{"sosp19-matei-zaharia", "2019-10-27", "09:00", "09:30", sosp19Talks + " " + sosp19Schedule, "NULL", "0"},
+			{"mlsys-2022-02-24-fait-poms", "2022-02-24", "NULL", "NULL", mlsysPage, "NULL", "0"},
+			{"mlsys-2022-05-05-xinyu-hu", "2022-05-05", "NULL", "NULL", mlsysPage, "NULL", "0"},
+			{"mlsys-2023-01-11-tri-dao", "2023-01-11", "NULL", "NULL", mlsysPage, "NULL", "0"},
+			{"mlsys-upcoming-matthias-poloczek", "NULL", "NULL", "NULL", mlsysPage, "NULL", "0"},
 		}},
 		{"text as text", `SELECT title, abstract, bio, youtube_id, first_seen FROM talks WHERE id = ?`, []any{"mlsys-2023-01-11-tri-dao"}, [][]string{{
 			"FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
@@ -278,11 +287,40 @@ func TestStoreTables(t *testing.T) {
 			`A Stanford PhD student working where "machine learning" meets systems.`,
 			"gMOAud7hZg4", "NULL",
 		}}},
-		{"speakers", `SELECT talk_id, position, name, affiliation, role FROM speakers WHERE talk_id IN ('mlsys-2022-05-05-xinyu-hu', 'sosp17-joseph-gonzalez') ORDER BY talk_id, position`, nil, [][]string{
-			{"mlsys-2022-05-05-xinyu-hu", "1", "Xinyu Hu", "", ""},
-			{"mlsys-2022-05-05-xinyu-hu", "2", "Olcay Cirit", "", ""},
-			{"sosp17-joseph-gonzalez", "1", "Joseph Gonzalez", "UC Berkeley", "Assistant Professor"},
+		// Unknown is NULL: no affiliation, no role, no previous ids.
+		{"speakers", `SELECT talk_id, position, name, affiliation, role, person_key FROM speakers WHERE talk_id IN ('mlsys-2022-05-05-xinyu-hu', 'sosp17-joseph-gonzalez') ORDER BY talk_id, position`, nil, [][]string{
+			{"mlsys-2022-05-05-xinyu-hu", "1", "Xinyu Hu", "NULL", "NULL", "xinyu hu"},
+			{"mlsys-2022-05-05-xinyu-hu", "2", "Olcay Cirit", "NULL", "NULL", "olcay cirit"},
+			{"sosp17-joseph-gonzalez", "1", "Joseph Gonzalez", "UC Berkeley", "Assistant Professor", "joseph gonzalez"},
 		}},
+		{"no empty text", `SELECT count(*) FROM talks WHERE ` + emptyTextCondition(), nil, [][]string{{"0"}}},
+		{"joined columns skip the empty", `SELECT speakers, affiliations, roles FROM talks WHERE id = 'mlsys-2022-05-05-xinyu-hu'`, nil, [][]string{
+			{"Xinyu Hu; Olcay Cirit", "NULL", "NULL"},
+		}},
+		{"section apart from series", `SELECT id, series, section FROM talks WHERE id IN ('mlsys-2023-01-11-tri-dao', 'mlsys-2022-02-24-fait-poms') ORDER BY id`, nil, [][]string{
+			{"mlsys-2022-02-24-fait-poms", "NULL", "Previous Talks"},
+			{"mlsys-2023-01-11-tri-dao", "Foundation Models Limited Series", "NULL"},
+		}},
+		{"affiliations split", `SELECT talk_id, position, affiliation FROM affiliations WHERE talk_id IN ('mlsys-2023-01-11-tri-dao', 'sosp19-matei-zaharia') ORDER BY talk_id, affiliation`, nil, [][]string{
+			{"mlsys-2023-01-11-tri-dao", "1", "Adept AI"},
+			{"mlsys-2023-01-11-tri-dao", "1", "Stanford"},
+			{"sosp19-matei-zaharia", "1", "Databricks"},
+			{"sosp19-matei-zaharia", "1", "Stanford University"},
+		}},
+		{"affiliations count", `SELECT count(*), count(DISTINCT affiliation) FROM affiliations`, nil, [][]string{{"12", "6"}}}, // Tri Dao 2, seven of Alibaba Group, Matei Zaharia 2, Joseph Gonzalez 1
+		{"talk_speakers", `SELECT talk_id, position, name, person_key, event FROM talk_speakers WHERE talk_id = 'mlsys-2022-05-05-xinyu-hu' ORDER BY position`, nil, [][]string{
+			{"mlsys-2022-05-05-xinyu-hu", "1", "Xinyu Hu", "xinyu hu", "Stanford MLSys Seminar"},
+			{"mlsys-2022-05-05-xinyu-hu", "2", "Olcay Cirit", "olcay cirit", "Stanford MLSys Seminar"},
+		}},
+		{"event_years", `SELECT event, year, talks FROM event_years ORDER BY event, year`, nil, [][]string{
+			{"AI Systems Workshop at SOSP 2017", "2017", "1"},
+			{"AI Systems Workshop at SOSP 2019", "2019", "2"},
+			{"Stanford MLSys Seminar", "NULL", "1"},
+			{"Stanford MLSys Seminar", "2022", "2"},
+			{"Stanford MLSys Seminar", "2023", "1"},
+		}},
+		// sqlite-utils and Datasette find an index by this text (detect_fts).
+		{"fts names its table as tools look for it", `SELECT name FROM sqlite_master WHERE rootpage = 0 AND sql LIKE '%VIRTUAL TABLE%USING FTS%content="talks"%'`, nil, [][]string{{"talks_fts"}}},
 		{"counts", `SELECT (SELECT count(*) FROM talks), (SELECT count(*) FROM speakers)`, nil, [][]string{{"7", "14"}}},
 		{"sources", `SELECT url, source, event, http_status, talks_found, fetched_at, etag, sha256 FROM sources ORDER BY url`, nil, [][]string{
 			{sosp19Schedule, "sosp19", "AI Systems Workshop at SOSP 2019", "200", "2", "2025-11-21T07:59:59Z", `"v1"`, "5ca1ab1e"},
@@ -555,9 +593,9 @@ func TestOpenRefusesANewerSchema(t *testing.T) {
 		edit func(t *testing.T, dir string)
 		file string
 	}{
-		{"store", func(t *testing.T, dir string) { editSQLite(t, dir, `PRAGMA user_version = 3`) }, export.TalksSQLite},
+		{"store", func(t *testing.T, dir string) { editSQLite(t, dir, `PRAGMA user_version = 4`) }, export.TalksSQLite},
 		{"manifest", func(t *testing.T, dir string) {
-			editManifest(t, dir, func(m *export.Manifest) { m.SchemaVersion = 3 })
+			editManifest(t, dir, func(m *export.Manifest) { m.SchemaVersion = 4 })
 		}, export.ManifestJSON},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -567,8 +605,8 @@ func TestOpenRefusesANewerSchema(t *testing.T) {
 			before := fixturetest.SettleFolder(t, dir)
 			_, err := export.Open(context.Background(), dir, export.OpenOptions{})
 			var se *export.SchemaError
-			if !errors.As(err, &se) || se.Version != 3 || se.Supported != normalize.SchemaVersion || filepath.Base(se.File) != tc.file {
-				t.Fatalf("Open error = %v, want a *SchemaError naming %s and version 3", err, tc.file)
+			if !errors.As(err, &se) || se.Version != 4 || se.Supported != normalize.SchemaVersion || filepath.Base(se.File) != tc.file {
+				t.Fatalf("Open error = %v, want a *SchemaError naming %s and version 4", err, tc.file)
 			}
 			if !strings.Contains(err.Error(), "upgrade mlsysscrape") {
 				t.Errorf("error %q does not say what to do", err)
@@ -588,8 +626,8 @@ func TestOpenRefusesOneTalkTwiceAndRepairMergesIt(t *testing.T) {
 	// 2022-02-20), not listed, as an edit of the store would leave it.
 	editSQLite(t, dir, `INSERT INTO talks SELECT 'mlsys-fait-poms-again', kind, event, series, session, date, start_time, end_time,
 		title, speakers, affiliations, roles, abstract, bio, video_url, youtube_id, video_kind, slides_url, source_urls,
-		'2022-03-01', '2022-03-01', previous_ids, 0 FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
-		`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`,
+		'2022-03-01', '2022-03-01', previous_ids, 0, section, notes FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
+		`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role, person_key FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`,
 		`INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`)
 	before := fixturetest.SettleFolder(t, dir)
 	rows := storeRows(t, dir)

@@ -94,6 +94,7 @@ func (w *storeWriter) deleteRecords(gone []string) {
 	for _, id := range gone {
 		w.exec(`DELETE FROM talk_aliases WHERE talk_id = ?`, id)
 		w.exec(`DELETE FROM speakers WHERE talk_id = ?`, id)
+		w.exec(`DELETE FROM affiliations WHERE talk_id = ?`, id)
 		w.exec(`DELETE FROM talks WHERE id = ?`, id)
 	}
 }
@@ -106,6 +107,7 @@ func (w *storeWriter) writeRecords(after []normalize.Talk, changed []int, was ma
 	talks := w.batch("talks", columnNames(talkColumns), "id")
 	speakers := w.batch("speakers", speakersCSVHeader, "talk_id, position")
 	aliases := w.batch("talk_aliases", []string{"alias_id", "talk_id"}, "alias_id")
+	affiliations := w.affiliationsBatch()
 	row := make([]any, len(talkColumns))
 	for _, i := range changed {
 		t := &after[i]
@@ -117,10 +119,36 @@ func (w *storeWriter) writeRecords(after []normalize.Talk, changed []int, was ma
 		addSpeakers(speakers, row, t)
 		w.trimSpeakers(old, t)
 		w.replaceAliases(aliases, old, t)
+		w.replaceAffiliations(affiliations, old, t)
 	}
 	talks.flush()
 	speakers.flush()
 	aliases.flush()
+	affiliations.flush()
+}
+
+func (w *storeWriter) affiliationsBatch() *batch {
+	return w.batch("affiliations", []string{"talk_id", "position", "affiliation"}, "talk_id, position, affiliation")
+}
+
+// replaceAffiliations writes the rows of table affiliations for t, whose
+// record the store held as old (nil if new): a row per speaker and
+// organisation its affiliation names.
+func (w *storeWriter) replaceAffiliations(affiliations *batch, old, t *normalize.Talk) {
+	if old != nil && !slices.Equal(old.Speakers, t.Speakers) {
+		w.exec(`DELETE FROM affiliations WHERE talk_id = ?`, t.ID)
+	}
+	if old == nil || !slices.Equal(old.Speakers, t.Speakers) {
+		addAffiliations(affiliations, t)
+	}
+}
+
+func addAffiliations(affiliations *batch, t *normalize.Talk) {
+	for p, sp := range t.Speakers {
+		for _, org := range normalize.SplitAffiliation(sp.Affiliation) {
+			affiliations.add(t.ID, int64(p+1), org)
+		}
+	}
 }
 
 // addSpeakers adds a row per speaker of t, numbered from 1. Each row is
@@ -129,8 +157,8 @@ func (w *storeWriter) writeRecords(after []normalize.Talk, changed []int, was ma
 func addSpeakers(speakers *batch, scratch []any, t *normalize.Talk) {
 	for p := range t.Speakers {
 		sp := append(scratch[:0], t.ID, int64(p+1))
-		for _, f := range normalize.SpeakerFields {
-			sp = append(sp, f.Get(&t.Speakers[p]))
+		for _, c := range speakerColumns {
+			sp = append(sp, sqlText(c.get(&t.Speakers[p])))
 		}
 		speakers.add(sp...)
 	}
@@ -280,6 +308,9 @@ func (w *storeWriter) batch(table string, cols []string, conflict string) *batch
 			}
 		}
 		b.upsert = ` ON CONFLICT(` + conflict + `) DO UPDATE SET ` + strings.Join(sets, ", ")
+		if len(sets) == 0 { // every column is the key: a row already there is the same row
+			b.upsert = ` ON CONFLICT(` + conflict + `) DO NOTHING`
+		}
 	}
 	return b
 }

@@ -150,7 +150,7 @@ func TestValidate(t *testing.T) {
 			edit: func(t *testing.T, dir string) {
 				editManifest(t, dir, func(m *export.Manifest) { m.SchemaVersion = 1 })
 			},
-			want: []export.Problem{{"manifest.json", "schema_version is 1, want 2"}},
+			want: []export.Problem{{"manifest.json", "schema_version is 1, want 3"}},
 		},
 		{
 			name: "listed file missing",
@@ -298,7 +298,7 @@ func TestValidate(t *testing.T) {
 				// As a spreadsheet saving "UTF-8 CSV" leaves it.
 				editFile(t, dir, export.TalksCSV, func(s string) string { return "\ufeff" + s })
 			},
-			want: []export.Problem{mismatch(export.TalksCSV), {"talks.csv", `header is "\ufeffid,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed", want "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed"`}},
+			want: []export.Problem{mismatch(export.TalksCSV), {"talks.csv", `header is "\ufeffid,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed,section,notes", want "id,kind,event,series,session,date,start_time,end_time,title,speakers,affiliations,roles,abstract,bio,video_url,youtube_id,video_kind,slides_url,source_urls,first_seen,last_seen,previous_ids,listed,section,notes"`}},
 		},
 		{
 			name: "speakers.csv header",
@@ -307,7 +307,7 @@ func TestValidate(t *testing.T) {
 					return strings.Replace(s, "talk_id,position", "talk_id,pos", 1)
 				})
 			},
-			want: []export.Problem{mismatch(export.SpeakersCSV), {"speakers.csv", `header is "talk_id,pos,name,affiliation,role", want "talk_id,position,name,affiliation,role"`}},
+			want: []export.Problem{mismatch(export.SpeakersCSV), {"speakers.csv", `header is "talk_id,pos,name,affiliation,role,person_key", want "talk_id,position,name,affiliation,role,person_key"`}},
 		},
 		{
 			name: "talks.csv lacks a row",
@@ -353,7 +353,7 @@ func TestValidate(t *testing.T) {
 		{
 			name: "sqlite user_version",
 			edit: func(t *testing.T, dir string) { editSQLite(t, dir, `PRAGMA user_version = 0`) },
-			want: []export.Problem{{"talks.sqlite", "user_version is 0, want 2"}},
+			want: []export.Problem{{"talks.sqlite", "user_version is 0, want 3"}},
 		},
 		{
 			name: "full-text index out of step",
@@ -451,8 +451,8 @@ func FuzzValidate(f *testing.F) {
 		dir := t.TempDir()
 		for name, data := range map[string][]byte{
 			export.TalksJSON: talksJSON, export.TalksCSV: talksCSV,
-			export.SpeakersCSV:  []byte("talk_id,position,name,affiliation,role\n"),
-			export.ManifestJSON: []byte(`{"schema_version": 2, "files": {}}`),
+			export.SpeakersCSV:  []byte("talk_id,position,name,affiliation,role,person_key\n"),
+			export.ManifestJSON: []byte(`{"schema_version": 3, "files": {}}`),
 		} {
 			if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 				t.Fatal(err)

@@ -68,12 +68,26 @@ func anchorOf(r *raw.Talk) string {
 	return r.SourceURL + "#" + r.Anchor
 }
 
+// SeriesOrSection reads the heading a page lists a talk under: a series
+// when it says it is one ("Foundation Models Limited Series", "2025
+// “Hidden Layer” Series"), else a section of the page ("Previous Talks",
+// "Upcoming Talks", "Invited Talks", "Schedule"). Pages move a talk from
+// section to section as its date passes, so a section is where the talk
+// is listed now, not what it belongs to.
+func SeriesOrSection(heading string) (series, section string) {
+	for _, w := range strings.Fields(Fold(heading)) {
+		if w == "series" {
+			return heading, ""
+		}
+	}
+	return "", heading
+}
+
 // fromRaw interprets one talk as a page showed it.
 func fromRaw(r *raw.Talk, rep *Report) Talk {
 	t := Talk{
 		Kind:       r.Kind,
 		Event:      EventName(r.Event),
-		Series:     Line(r.Series),
 		Session:    Line(r.Session),
 		Title:      Line(r.Title),
 		Abstract:   Paragraphs(r.Abstract),
@@ -84,6 +98,7 @@ func fromRaw(r *raw.Talk, rep *Report) Talk {
 	if t.Kind == "" {
 		t.Kind = KindTalk
 	}
+	t.Series, t.Section = SeriesOrSection(Line(r.Series))
 	date, warnings, err := ParseDate(r.Date)
 	if err != nil {
 		rep.warn(r.SourceURL, "date", err.Error())

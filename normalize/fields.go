@@ -50,6 +50,9 @@ const (
 	// Derived is set by Merge from what a reading lists (listed), not
 	// from the reading's value.
 	Derived
+	// Current takes the newest reading's value, empty included: where the
+	// page lists the talk now. An older reading only fills a gap.
+	Current
 )
 
 // Combination is how Dedup combines two listings of one talk found in one
@@ -88,6 +91,9 @@ type Field struct {
 	// Group names fields that move together: youtube_id is always the id
 	// of video_url, so both are taken from the same record.
 	Group string
+	// Doc says what the field holds, for the descriptions a dataset
+	// carries (metadata.json, datapackage.json).
+	Doc string
 	// Edit marks the fields whose change is news: it is reported as an
 	// update and adds a version of the talk to the history. first_seen,
 	// last_seen and previous_ids are bookkeeping.
@@ -102,27 +108,56 @@ type Field struct {
 
 // Fields are the fields of a talk record in the contract's order.
 var Fields = []Field{
-	{Name: "id", Kind: Text, Merge: Key, Combine: First, text: func(t *Talk) *string { return &t.ID }},
-	{Name: "kind", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Kind }},
-	{Name: "event", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Event }},
-	{Name: "series", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.Series }},
-	{Name: "session", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.Session }},
-	{Name: "date", Kind: Date, Merge: Newer, Combine: First, Edit: true, null: func(t *Talk) *Nullable { return &t.Date }},
-	{Name: "start_time", Kind: Clock, Merge: Newer, Combine: First, Edit: true, null: func(t *Talk) *Nullable { return &t.StartTime }},
-	{Name: "end_time", Kind: Clock, Merge: Newer, Combine: First, Edit: true, null: func(t *Talk) *Nullable { return &t.EndTime }},
-	{Name: "title", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Title }},
-	{Name: "speakers", Kind: SpeakerList, Merge: NewerSpeakers, Combine: RicherSpeakers, Edit: true, peeps: func(t *Talk) *[]Speaker { return &t.Speakers }},
-	{Name: "abstract", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Abstract }},
-	{Name: "bio", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Bio }},
-	{Name: "video_url", Kind: Text, Merge: Newer, Combine: PreferYouTube, Group: "video", Edit: true, text: func(t *Talk) *string { return &t.VideoURL }},
-	{Name: "youtube_id", Kind: Text, Merge: Newer, Combine: PreferYouTube, Group: "video", Edit: true, text: func(t *Talk) *string { return &t.YouTubeID }},
-	{Name: "video_kind", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.VideoKind }},
-	{Name: "slides_url", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.SlidesURL }},
-	{Name: "source_urls", Kind: List, Merge: Union, Combine: Unite, Edit: true, list: func(t *Talk) *[]string { return &t.SourceURLs }},
-	{Name: "first_seen", Kind: Date, Merge: Earliest, Combine: Min, null: func(t *Talk) *Nullable { return &t.FirstSeen }},
-	{Name: "last_seen", Kind: Date, Merge: Latest, Combine: Max, null: func(t *Talk) *Nullable { return &t.LastSeen }},
-	{Name: "previous_ids", Kind: List, Merge: Union, Combine: Unite, list: func(t *Talk) *[]string { return &t.PreviousIDs }},
-	{Name: "listed", Kind: Flag, Merge: Derived, Combine: First, Edit: true, flag: func(t *Talk) *bool { return &t.Listed }},
+	{Name: "id", Kind: Text, Merge: Key, Combine: First, text: func(t *Talk) *string { return &t.ID },
+		Doc: "Stable key: a talk keeps the first id it had; previous_ids lists the others."},
+	{Name: "kind", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Kind },
+		Doc: "talk (a seminar or invited talk) or contributed_talk (a workshop's contributed talk)."},
+	{Name: "event", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Event },
+		Doc: "The event, as its page's header names it now: Stanford MLSys Seminar, AI Systems Workshop at SOSP 2017, …"},
+	{Name: "series", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.Series },
+		Doc: "The series the talk belongs to, where its page's heading names one (Foundation Models Limited Series); empty if none."},
+	{Name: "session", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.Session },
+		Doc: "A workshop schedule's session heading; empty if none."},
+	{Name: "date", Kind: Date, Merge: Newer, Combine: First, Edit: true, null: func(t *Talk) *Nullable { return &t.Date },
+		Doc: "The talk's date, YYYY-MM-DD; empty when the page gives none."},
+	{Name: "start_time", Kind: Clock, Merge: Newer, Combine: First, Edit: true, null: func(t *Talk) *Nullable { return &t.StartTime },
+		Doc: "Start, HH:MM on a 24-hour clock, local time of the event, where a schedule gives it."},
+	{Name: "end_time", Kind: Clock, Merge: Newer, Combine: First, Edit: true, null: func(t *Talk) *Nullable { return &t.EndTime },
+		Doc: "End, HH:MM on a 24-hour clock, local time of the event, where a schedule gives it."},
+	{Name: "title", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Title },
+		Doc: "The title, plain text; empty while the page gives none."},
+	{Name: "speakers", Kind: SpeakerList, Merge: NewerSpeakers, Combine: RicherSpeakers, Edit: true, peeps: func(t *Talk) *[]Speaker { return &t.Speakers },
+		Doc: "The speakers, in page order (the speakers table has one row per speaker)."},
+	{Name: "abstract", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Abstract },
+		Doc: "The abstract, plain text, paragraphs separated by a blank line."},
+	{Name: "bio", Kind: Text, Merge: Newer, Combine: Fuller, Edit: true, text: func(t *Talk) *string { return &t.Bio },
+		Doc: "The speakers' bio, plain text, paragraphs separated by a blank line."},
+	{Name: "video_url", Kind: Text, Merge: Newer, Combine: PreferYouTube, Group: "video", Edit: true, text: func(t *Talk) *string { return &t.VideoURL },
+		Doc: "The video: https://www.youtube.com/watch?v=ID for YouTube links, else the link as found."},
+	{Name: "youtube_id", Kind: Text, Merge: Newer, Combine: PreferYouTube, Group: "video", Edit: true, text: func(t *Talk) *string { return &t.YouTubeID },
+		Doc: "The video's 11-character YouTube id."},
+	{Name: "video_kind", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.VideoKind },
+		Doc: "recording or livestream, from how the page labels the link; empty when only the title links it."},
+	{Name: "slides_url", Kind: Text, Merge: Newer, Combine: First, Edit: true, text: func(t *Talk) *string { return &t.SlidesURL },
+		Doc: "The slides, where the page links them."},
+	{Name: "source_urls", Kind: List, Merge: Union, Combine: Unite, Edit: true, list: func(t *Talk) *[]string { return &t.SourceURLs },
+		Doc: "Every page the talk was seen on, separated by spaces."},
+	{Name: "first_seen", Kind: Date, Merge: Earliest, Combine: Min, null: func(t *Talk) *Nullable { return &t.FirstSeen },
+		Doc: "The date of the first page version that listed the talk."},
+	{Name: "last_seen", Kind: Date, Merge: Latest, Combine: Max, null: func(t *Talk) *Nullable { return &t.LastSeen },
+		Doc: "The date of the latest page version that listed the talk."},
+	{Name: "previous_ids", Kind: List, Merge: Union, Combine: Unite, list: func(t *Talk) *[]string { return &t.PreviousIDs },
+		Doc: "Every other id the talk has had, separated by spaces (talk_aliases maps each to the talk)."},
+	{Name: "listed", Kind: Flag, Merge: Derived, Combine: First, Edit: true, flag: func(t *Talk) *bool { return &t.Listed },
+		Doc: "Whether the latest reading of the talk's pages lists it; false for a talk the pages dropped, whose record is kept."},
+	// A talk moving from Upcoming to Previous is not news: section is no
+	// edit, and it says where the page lists the talk now.
+	{Name: "section", Kind: Text, Merge: Current, Combine: First, text: func(t *Talk) *string { return &t.Section },
+		Doc: "The page section listing the talk when its heading names no series (Upcoming Talks, Previous Talks, Invited Talks); empty if none."},
+	// Notes come from attendees, never from a page: a reading has none and
+	// leaves the record's alone.
+	{Name: "notes", Kind: Text, Merge: Newer, Combine: Fuller, text: func(t *Talk) *string { return &t.Notes },
+		Doc: "Attendee notes attached with mlsysscrape notes, paragraphs separated by a blank line."},
 }
 
 // FieldNamed returns the field of that name.
@@ -241,6 +276,7 @@ func (f Field) copyFrom(dst, src *Talk) {
 // speakers.csv and of the speakers table after talk_id and position.
 type SpeakerField struct {
 	Name string
+	Doc  string
 	// Joined is talks.csv's column that joins this field of every speaker.
 	Joined string
 	get    func(*Speaker) *string
@@ -248,9 +284,12 @@ type SpeakerField struct {
 
 // SpeakerFields are the fields of a speaker.
 var SpeakerFields = []SpeakerField{
-	{Name: "name", Joined: "speakers", get: func(s *Speaker) *string { return &s.Name }},
-	{Name: "affiliation", Joined: "affiliations", get: func(s *Speaker) *string { return &s.Affiliation }},
-	{Name: "role", Joined: "roles", get: func(s *Speaker) *string { return &s.Role }},
+	{Name: "name", Joined: "speakers", get: func(s *Speaker) *string { return &s.Name },
+		Doc: "The speaker's name as the page writes it."},
+	{Name: "affiliation", Joined: "affiliations", get: func(s *Speaker) *string { return &s.Affiliation },
+		Doc: "The speaker's affiliation as the page writes it (the affiliations table splits several)."},
+	{Name: "role", Joined: "roles", get: func(s *Speaker) *string { return &s.Role },
+		Doc: "The speaker's job title where the page gives one (Professor)."},
 }
 
 // Get returns the field of s.

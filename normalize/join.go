@@ -57,14 +57,15 @@ func (j *joiner) claimSection(s raw.Slot, tr TimeRange, event string) bool {
 		return false
 	}
 	var claimed []int
-	series := ""
+	section := ""
 	for i := range j.talks {
 		t := &j.talks[i]
-		if j.matched[i] || t.Event != event || !personBlock(t) || t.Series == "" {
+		h := heading(t)
+		if j.matched[i] || t.Event != event || !personBlock(t) || h == "" {
 			continue
 		}
-		if f := Fold(t.Series); strings.Contains(" "+session+" ", " "+f+" ") && (series == "" || series == t.Series) {
-			series = t.Series
+		if f := Fold(h); strings.Contains(" "+session+" ", " "+f+" ") && (section == "" || section == h) {
+			section = h
 			claimed = append(claimed, i)
 		}
 	}
@@ -81,9 +82,12 @@ func (j *joiner) claimSection(s raw.Slot, tr TimeRange, event string) bool {
 		t.SourceURLs = unionSorted(t.SourceURLs, []string{s.SourceURL})
 	}
 	j.rep.Skipped = append(j.rep.Skipped, Note{SourceURL: s.SourceURL, Text: Line(s.Time + " " + s.Label),
-		Reason: fmt.Sprintf("stands for the %d talks of %q on the talks page", len(claimed), series)})
+		Reason: fmt.Sprintf("stands for the %d talks of %q on the talks page", len(claimed), section)})
 	return true
 }
+
+// heading is the heading a page lists t under, series or section.
+func heading(t *Talk) string { return firstNonEmpty(t.Series, t.Section) }
 
 // dropPersonBlocks leaves out the person blocks no schedule session
 // claimed: a speaker with no title, no abstract and no slot is not a
@@ -95,7 +99,7 @@ func (j *joiner) dropPersonBlocks(haveSchedule bool) {
 		if j.matched[i] || !personBlock(t) {
 			continue
 		}
-		panel := strings.Contains(Fold(t.Series), "panel")
+		panel := strings.Contains(Fold(heading(t)), "panel")
 		if !haveSchedule && !panel {
 			continue
 		}
@@ -108,8 +112,8 @@ func (j *joiner) dropPersonBlocks(haveSchedule bool) {
 			names[k] = sp.Name
 		}
 		reason := "a speaker with no title, no abstract and no slot of the schedule: not a talk"
-		if t.Series != "" {
-			reason = fmt.Sprintf("a speaker of %q with no title, no abstract and no slot of the schedule: not a talk", t.Series)
+		if h := heading(t); h != "" {
+			reason = fmt.Sprintf("a speaker of %q with no title, no abstract and no slot of the schedule: not a talk", h)
 		}
 		j.rep.Skipped = append(j.rep.Skipped, Note{SourceURL: firstNonEmpty(t.SourceURLs...), Text: strings.Join(names, ", "), Reason: reason})
 	}

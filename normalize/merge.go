@@ -445,6 +445,10 @@ func update(old, f Talk, newer bool, first, last string) Talk {
 			if take {
 				fd.copyFrom(&m, &f)
 			}
+		case Current:
+			if newer || fd.Empty(&old) {
+				fd.copyFrom(&m, &f)
+			}
 		case NewerSpeakers:
 			if !fd.Empty(&f) && (newer || fd.Empty(&old)) {
 				fd.SetSpeakers(&m, fillSpeakers(fd.Speakers(&f), fd.Speakers(&old)))

@@ -8,8 +8,10 @@ import (
 // Bump it when a field is renamed or dropped, or its meaning changes.
 //
 // Version 2 added previous_ids and listed, and made talks.sqlite the
-// dataset's store, of which the other files are views.
-const SchemaVersion = 2
+// dataset's store, of which the other files are views. Version 3 added
+// section (series names only real series now) and notes, the speakers'
+// person_key, and made empty values NULL in SQLite.
+const SchemaVersion = 3
 
 // Kinds of record.
 const (
@@ -51,6 +53,11 @@ type Talk struct {
 	PreviousIDs []string
 	// Listed is whether the latest reading of the talk's pages lists it.
 	Listed bool
+	// Section is the page section listing the talk ("Previous Talks"),
+	// when its heading names no series.
+	Section string
+	// Notes are attendee notes attached to the talk (see PlaceNotes).
+	Notes string
 }
 
 // Speaker is one speaker of a talk; Affiliation and Role are "" when the

@@ -22,6 +22,7 @@ import (
 type oracleTalk struct {
 	Kind        string          `json:"kind"`
 	Series      string          `json:"series"`
+	Section     string          `json:"section"`
 	Session     string          `json:"session"`
 	Date        string          `json:"date"`
 	StartTime   string          `json:"start_time"`
@@ -39,7 +40,7 @@ type oracleSpeaker struct {
 }
 
 func oracleOf(t normalize.Talk) oracleTalk {
-	o := oracleTalk{Kind: t.Kind, Series: t.Series, Session: t.Session, Date: string(t.Date),
+	o := oracleTalk{Kind: t.Kind, Series: t.Series, Section: t.Section, Session: t.Session, Date: string(t.Date),
 		StartTime: string(t.StartTime), EndTime: string(t.EndTime), Title: t.Title, SlidesURL: t.SlidesURL,
 		HasAbstract: t.Abstract != "", HasBio: t.Bio != "", Speakers: []oracleSpeaker{}}
 	for _, sp := range t.Speakers {

@@ -57,7 +57,7 @@ func fetchSibling(t *testing.T, site *fixturetest.Server, startPath, out string)
 // siblingTalk is what a sibling record must say; fields the test does not
 // pin (ids, abstracts, sources) are left out.
 type siblingTalk struct {
-	Kind, Series, Session string
+	Kind, Section, Session string
 	Start, End            string
 	Title                 string
 	Speakers              []normalize.Speaker
@@ -98,19 +98,19 @@ func TestFetchSiblingSite(t *testing.T) {
 		// "Keynote 1:" opens the title on the talks page and the label on
 		// the schedule; the slides link comes from the schedule.
 		"Scheduling Tensors on Clusters That Do Not Exist": {
-			Kind: "talk", Series: "Keynotes", Session: "Session 1: Keynotes", Start: "09:00", End: "09:45",
+			Kind: "talk", Section: "Keynotes", Session: "Session 1: Keynotes", Start: "09:00", End: "09:45",
 			Speakers: []normalize.Speaker{nowhere("Ada Example", "Professor")},
 			Slides:   base + "assets/slides/example_keynote.pdf", HasAbstract: true, HasBio: true,
 		},
 		// "9.45 - 10:10": a dot for the colon.
 		"Compilers for Accelerators Nobody Has Built": {
-			Kind: "talk", Series: "Keynotes", Session: "Session 1: Keynotes", Start: "09:45", End: "10:10",
+			Kind: "talk", Section: "Keynotes", Session: "Session 1: Keynotes", Start: "09:45", End: "10:10",
 			Speakers:    []normalize.Speaker{{Name: "Grace Sample", Affiliation: "Fictional Labs", Role: "Principal Engineer"}},
 			HasAbstract: true, HasBio: true,
 		},
 		// A joint talk: two bold names in one paragraph, "Bios:" for both.
 		"Two Views of One Parameter Server": {
-			Kind: "talk", Series: "Invited Talks", Session: "Session 2: Invited Talks", Start: "10:30", End: "11:00",
+			Kind: "talk", Section: "Invited Talks", Session: "Session 2: Invited Talks", Start: "10:30", End: "11:00",
 			Speakers: []normalize.Speaker{
 				{Name: "Alan Placeholder", Affiliation: "Imaginary AI", Role: "Research Scientist"},
 				nowhere("Edsger Mock", "PhD Student"),
@@ -120,14 +120,14 @@ func TestFetchSiblingSite(t *testing.T) {
 		// "(Assistant Professor, Stanford" is never closed: read as if it
 		// were, and the schedule's fuller affiliation does not replace it.
 		"Gradient Compression Without Tears": {
-			Kind: "talk", Series: "Invited Talks", Session: "Session 2: Invited Talks", Start: "11:00", End: "11:30",
+			Kind: "talk", Section: "Invited Talks", Session: "Session 2: Invited Talks", Start: "11:00", End: "11:30",
 			Speakers:    []normalize.Speaker{{Name: "Barbara Dummy", Affiliation: "Stanford", Role: "Assistant Professor"}},
 			HasAbstract: true,
 		},
 		// Only the name on the talks page: role and affiliation come from
 		// the schedule line.
 		"Serving Models from a Toaster": {
-			Kind: "talk", Series: "Invited Talks", Session: "Session 2: Invited Talks", Start: "11:30", End: "12:00",
+			Kind: "talk", Section: "Invited Talks", Session: "Session 2: Invited Talks", Start: "11:30", End: "12:00",
 			Speakers: []normalize.Speaker{{Name: "Claude Specimen", Affiliation: "Placeholder Inc.", Role: "Staff Engineer"}},
 		},
 		// "1:30-2:00" comes after lunch; the speakers are the paper's authors.
@@ -158,7 +158,7 @@ func TestFetchSiblingSite(t *testing.T) {
 		// A "TITLE, SPEAKER" heading whose speaker's parenthetical holds a
 		// comma.
 		"Feature Stores for Pretend Products": {
-			Kind: "talk", Series: "Industry Talks", Session: "Session 4: Invited Talks", Start: "16:00", End: "16:30",
+			Kind: "talk", Section: "Industry Talks", Session: "Session 4: Invited Talks", Start: "16:00", End: "16:30",
 			Speakers:    []normalize.Speaker{{Name: "Linus Fake", Affiliation: "Placeholder Inc.", Role: "Staff Engineer"}},
 			HasAbstract: true, HasBio: true,
 		},
@@ -175,7 +175,7 @@ func TestFetchSiblingSite(t *testing.T) {
 			t.Errorf("%q: date %q, want the header's December 7, 2018", tk.Title, tk.Date)
 		}
 		got[tk.Title] = siblingTalk{
-			Kind: tk.Kind, Series: tk.Series, Session: tk.Session,
+			Kind: tk.Kind, Section: tk.Section, Session: tk.Session,
 			Start: string(tk.StartTime), End: string(tk.EndTime),
 			Title: tk.Title, Speakers: tk.Speakers, Slides: tk.SlidesURL,
 			HasAbstract: tk.Abstract != "", HasBio: tk.Bio != "",

@@ -32,8 +32,8 @@ func TestParseSiblingTalks(t *testing.T) {
 		t.Fatalf("stdout is not a JSON array of records: %v\n%s", err, stdout)
 	}
 	type row struct {
-		Series, Title string
-		Speakers      []string
+		Section, Title string
+		Speakers       []string
 	}
 	var got []row
 	for _, tk := range talks {
@@ -43,7 +43,7 @@ func TestParseSiblingTalks(t *testing.T) {
 		if len(tk.SourceURLs) != 1 || tk.SourceURLs[0] != pageURL {
 			t.Errorf("%q: sources %q, want the --url", tk.Title, tk.SourceURLs)
 		}
-		r := row{Series: tk.Series, Title: tk.Title}
+		r := row{Section: tk.Section, Title: tk.Title}
 		for _, sp := range tk.Speakers {
 			r.Speakers = append(r.Speakers, sp.Name+" | "+sp.Role+" | "+sp.Affiliation)
 		}
