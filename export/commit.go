@@ -36,6 +36,10 @@ type Run struct {
 	// up to date whatever Formats says.
 	Formats []string
 	CSV     CSVOptions
+	// Notes, when not nil, replaces the notes sections attached from one
+	// file (see NotesFile). The records' notes fields are the run's
+	// records' own: NotesOf computes them.
+	Notes *NotesFile
 	// ReportRun rewrites manifest.json even when no file changed, for runs
 	// whose report is news by itself: a source that failed, or recovered.
 	ReportRun bool
@@ -56,15 +60,17 @@ type CommitResult struct {
 }
 
 // Formats Commit accepts. FormatCSV is talks.csv and speakers.csv;
-// FormatSQLite is the store, which every run writes.
+// FormatICS talks.ics, a calendar of the dated talks; FormatSQLite is the
+// store, which every run writes.
 const (
 	FormatJSON   = "json"
 	FormatCSV    = "csv"
+	FormatICS    = "ics"
 	FormatSQLite = "sqlite"
 )
 
 // Formats are all the formats, the default of a run.
-var Formats = []string{FormatJSON, FormatCSV, FormatSQLite}
+var Formats = []string{FormatJSON, FormatCSV, FormatICS, FormatSQLite}
 
 // CheckFormats reports an error unless formats names one or more formats
 // Commit accepts, so a command can reject a flag before doing any work.
@@ -74,17 +80,16 @@ func CheckFormats(formats []string) error {
 }
 
 func parseFormats(formats []string) (map[string]bool, error) {
+	choices := strings.Join(Formats[:len(Formats)-1], ", ") + " or " + Formats[len(Formats)-1]
 	if len(formats) == 0 {
-		return nil, errors.New("no output format given (want json, csv or sqlite)")
+		return nil, fmt.Errorf("no output format given (want %s)", choices)
 	}
 	want := map[string]bool{}
 	for _, f := range formats {
-		switch f {
-		case FormatJSON, FormatCSV, FormatSQLite:
-			want[f] = true
-		default:
-			return nil, fmt.Errorf("unknown output format %q (want json, csv or sqlite)", f)
+		if !slices.Contains(Formats, f) {
+			return nil, fmt.Errorf("unknown output format %q (want %s)", f, choices)
 		}
+		want[f] = true
 	}
 	return want, nil
 }
@@ -325,7 +330,7 @@ func hasSpace(s string) bool { return strings.ContainsAny(s, " \t\n\r") }
 // writeStore applies the run to the store in one transaction, if it
 // changes anything, and reports whether it did.
 func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta recordDelta, run *Run, m *Manifest) (bool, error) {
-	if s.db != nil && delta.none() && len(run.Changes) == 0 &&
+	if s.db != nil && delta.none() && len(run.Changes) == 0 && run.Notes == nil &&
 		!s.pagesChange(run) && !s.snapshotsChange(run.Snapshots) {
 		return false, nil
 	}
@@ -352,6 +357,7 @@ func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta re
 	w.history(run.Changes, talks, run.RunAt)
 	w.pages(run.Pages)
 	w.snapshots(run.Snapshots)
+	w.notes(run.Notes)
 	w.run(m)
 	if w.err != nil {
 		return false, fmt.Errorf("writing %s: %w", s.storePath(), w.err)

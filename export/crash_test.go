@@ -323,7 +323,7 @@ func tempFiles(t *testing.T, dir string) []string {
 	var extra []string
 	for _, name := range listDir(t, dir) {
 		switch name {
-		case export.TalksJSON, export.TalksCSV, export.SpeakersCSV, export.TalksSQLite, export.ManifestJSON:
+		case export.TalksJSON, export.TalksCSV, export.SpeakersCSV, export.TalksICS, export.DataPackageJSON, export.DatasetteJSON, export.TalksSQLite, export.ManifestJSON:
 		default:
 			extra = append(extra, name)
 		}

@@ -20,9 +20,9 @@ type CSVOptions struct {
 
 // WriteTalksCSV writes talks.csv: one row per talk, in the order given,
 // its columns derived from the record's fields (see talkColumns).
-// Speakers' names, affiliations and roles are joined by "; " in page order,
-// an empty value keeping its slot, so the n-th affiliation belongs to the
-// n-th speaker; speakers.csv has them unjoined. Null is the empty cell.
+// Speakers' names, affiliations and roles are joined by "; ", each
+// non-empty value once, in page order (see joinSpeakers); speakers.csv
+// has them one per speaker. Null is the empty cell.
 //
 // pandas.read_csv(path) loads the file without warnings while it fits in
 // one of pandas's parser chunks (about 32,000 rows of talks.csv). Past

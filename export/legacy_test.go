@@ -91,12 +91,12 @@ func TestOpenUpgradesSchema1(t *testing.T) {
 	}
 	// The views gain the fields of schemas 2 and 3; the store is as the
 	// upgrade left it.
-	if diff := cmp.Diff([]string{"talks.json", "talks.csv", "speakers.csv", "manifest.json"}, wrote); diff != "" {
+	if diff := cmp.Diff([]string{"talks.json", "talks.csv", "speakers.csv", "datapackage.json", "metadata.json", "manifest.json"}, wrote); diff != "" {
 		t.Errorf("written by the first commit (-want +got):\n%s", diff)
 	}
 	s.Close()
 
-	if diff := cmp.Diff([]string{"manifest.json", "speakers.csv", "talks.csv", "talks.json", "talks.sqlite"}, listDir(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"datapackage.json", "manifest.json", "metadata.json", "speakers.csv", "talks.csv", "talks.json", "talks.sqlite"}, listDir(t, dir)); diff != "" {
 		t.Errorf("files after the upgrade: the validators' file is gone (-want +got):\n%s", diff)
 	}
 	db = openSQLite(t, path)
@@ -236,8 +236,8 @@ func TestOpenRefusesViewsWithoutAStore(t *testing.T) {
 	} {
 		err := open()
 		var missing *export.MissingStoreError
-		if !errors.As(err, &missing) || !slices.Equal(missing.Views, []string{export.TalksCSV, export.SpeakersCSV, export.ManifestJSON}) {
-			t.Errorf("%s error = %v, want a *MissingStoreError naming talks.csv, speakers.csv and manifest.json", name, err)
+		if !errors.As(err, &missing) || !slices.Equal(missing.Views, []string{export.TalksCSV, export.SpeakersCSV, export.DataPackageJSON, export.ManifestJSON}) {
+			t.Errorf("%s error = %v, want a *MissingStoreError naming talks.csv, speakers.csv, datapackage.json and manifest.json", name, err)
 		}
 		fixturetest.AssertUntouched(t, dir, before)
 	}

@@ -4,14 +4,18 @@ package export
 // (generated_at, fetched_at, timings) live here and nowhere else, so the
 // data files stay byte-identical across runs over the same pages.
 type Manifest struct {
-	SchemaVersion int             `json:"schema_version"`
-	ToolVersion   string          `json:"tool_version"`
-	GeneratedAt   string          `json:"generated_at"` // RFC 3339, UTC
-	Talks         int             `json:"talks"`
-	Speakers      int             `json:"speakers"`
-	Sources       []SourceReport  `json:"sources"`
-	Files         map[string]File `json:"files"` // by file name: the files of the folder after the run
-	Warnings      []ManifestNote  `json:"warnings"`
+	SchemaVersion int    `json:"schema_version"`
+	ToolVersion   string `json:"tool_version"`
+	GeneratedAt   string `json:"generated_at"` // RFC 3339, UTC
+	// Offline says the run read the bundled copies of the pages (fetch
+	// --offline): abridged, their abstracts and bios in the project's own
+	// words. Such a dataset is for trying the tool, not for research.
+	Offline  bool            `json:"offline"`
+	Talks    int             `json:"talks"`
+	Speakers int             `json:"speakers"`
+	Sources  []SourceReport  `json:"sources"`
+	Files    map[string]File `json:"files"` // by file name: the files of the folder after the run
+	Warnings []ManifestNote  `json:"warnings"`
 }
 
 // SourceReport is what one source yielded.

@@ -142,9 +142,9 @@ CREATE VIRTUAL TABLE talks_fts USING fts5(
 //     speaker's affiliation split where it names several
 //     (normalize.SplitAffiliation): "Stanford, Together" is two rows;
 //   - notes holds every notes section attached to a talk (talk_id as it
-//     was then: talk_aliases leads from it), by the file and heading it
-//     came from, so that attaching a file again replaces its sections
-//     rather than adding them twice.
+//     was then: talk_aliases leads from it), keyed by the file it came
+//     from and its heading's line, so that attaching a file again
+//     replaces its sections rather than adding them twice.
 const derivedTables = `
 CREATE TABLE affiliations (
 	talk_id     TEXT NOT NULL REFERENCES talks(id),
@@ -162,7 +162,7 @@ CREATE TABLE notes (
 	speaker  TEXT NOT NULL,
 	text     TEXT NOT NULL,
 	added_at TEXT NOT NULL,
-	PRIMARY KEY (file, heading, talk_id)
+	PRIMARY KEY (file, line)
 );
 CREATE INDEX notes_by_talk ON notes(talk_id);
 `

@@ -41,6 +41,9 @@ type Stats struct {
 	// from records alone.
 	GeneratedAt normalize.Nullable `json:"generated_at"`
 	Sources     []StatsSource      `json:"sources"`
+	// Offline is manifest.json's: the data was read from the bundled
+	// copies of the pages (abridged, abstracts in the project's words).
+	Offline bool `json:"offline"`
 }
 
 // EventStats is one event's talks and the years they span; the years are
@@ -122,7 +125,7 @@ func ReadStats(ctx context.Context, dir string, top int) (*Stats, error) {
 	}
 	s := ComputeStats(talks, top)
 	if m != nil {
-		s.GeneratedAt = normalize.Nullable(m.GeneratedAt)
+		s.GeneratedAt, s.Offline = normalize.Nullable(m.GeneratedAt), m.Offline
 		for _, src := range m.Sources {
 			ss := StatsSource{Name: src.Name, URL: src.URL, Status: src.Status, Pages: []string{}}
 			for _, p := range src.Pages {

@@ -98,7 +98,7 @@ func TestComputeStatsEmpty(t *testing.T) {
 	want := `{"talks":0,"speakers":0,"affiliations":0,"events":[],"years":[],"top_speakers":[],"top_affiliations":[],` +
 		`"shares":{"with_video_url":{"talks":0,"percent":0},"with_abstract":{"talks":0,"percent":0},` +
 		`"with_slides_url":{"talks":0,"percent":0},"with_youtube_id":{"talks":0,"percent":0},` +
-		`"listed":{"talks":0,"percent":0},"not_listed":{"talks":0,"percent":0}},"generated_at":null,"sources":[]}`
+		`"listed":{"talks":0,"percent":0},"not_listed":{"talks":0,"percent":0}},"generated_at":null,"sources":[],"offline":false}`
 	if string(data) != want {
 		t.Errorf("JSON of no talks:\n%s\nwant\n%s", data, want)
 	}

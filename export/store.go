@@ -20,11 +20,16 @@ import (
 
 // File names of a dataset folder.
 const (
-	TalksJSON    = "talks.json"
-	TalksCSV     = "talks.csv"
-	SpeakersCSV  = "speakers.csv"
-	TalksSQLite  = "talks.sqlite"
-	ManifestJSON = "manifest.json"
+	TalksJSON   = "talks.json"
+	TalksCSV    = "talks.csv"
+	SpeakersCSV = "speakers.csv"
+	TalksICS    = "talks.ics"
+	// DataPackageJSON describes the CSV files for Frictionless tools, and
+	// DatasetteJSON the store for Datasette.
+	DataPackageJSON = "datapackage.json"
+	DatasetteJSON   = "metadata.json"
+	TalksSQLite     = "talks.sqlite"
+	ManifestJSON    = "manifest.json"
 )
 
 // Store is a dataset folder opened by one run. talks.sqlite is the

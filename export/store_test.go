@@ -124,11 +124,11 @@ func TestCommitWritesTheStoreAndItsViews(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data") // Open creates it
 	run := sampleRun()
 	got := commit(t, dir, run)
-	want := []string{"talks.sqlite", "talks.json", "talks.csv", "speakers.csv", "manifest.json"}
+	want := []string{"talks.sqlite", "talks.json", "talks.csv", "speakers.csv", "datapackage.json", "metadata.json", "manifest.json"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("written, in order (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"manifest.json", "speakers.csv", "talks.csv", "talks.json", "talks.sqlite"}, listDir(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"datapackage.json", "manifest.json", "metadata.json", "speakers.csv", "talks.csv", "talks.json", "talks.sqlite"}, listDir(t, dir)); diff != "" {
 		t.Errorf("files in the folder, the lock released (-want +got):\n%s", diff)
 	}
 	for _, name := range []string{"talks.json", "talks.csv", "speakers.csv"} {
@@ -156,8 +156,8 @@ func TestCommitWritesTheStoreAndItsViews(t *testing.T) {
 	if f := m.Files[export.TalksSQLite]; f.Rows != 7 || len(f.RecordsSHA256) != 64 || f.SHA256 != "" {
 		t.Errorf("manifest entry for the store = %+v, want 7 rows and a digest of its records", f)
 	}
-	if len(m.Files) != 4 {
-		t.Errorf("manifest lists %d files, want 4", len(m.Files))
+	if len(m.Files) != 6 {
+		t.Errorf("manifest lists %d files, want 6", len(m.Files))
 	}
 	if diff := cmp.Diff(sampleTalks(), run.Talks); diff != "" {
 		t.Errorf("Commit reordered or changed run.Talks (-want +got):\n%s", diff)
@@ -537,7 +537,7 @@ func TestStoreOddFolderName(t *testing.T) {
 	next.Talks[0].Title = "FlashAttention"
 	next.Changes = []normalize.Change{{ID: next.Talks[0].ID, Change: normalize.ChangeUpdated, Fields: []string{"title"}}}
 	commit(t, dir, next)
-	if diff := cmp.Diff([]string{"manifest.json", "speakers.csv", "talks.csv", "talks.json", "talks.sqlite"}, listDir(t, dir)); diff != "" {
+	if diff := cmp.Diff([]string{"datapackage.json", "manifest.json", "metadata.json", "speakers.csv", "talks.csv", "talks.json", "talks.sqlite"}, listDir(t, dir)); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
 	if got := fixturetest.QueryRows(t, openSQLite(t, filepath.Join(dir, export.TalksSQLite)), `SELECT count(*) FROM talk_versions`); got[0][0] != "8" {
@@ -773,7 +773,8 @@ func TestCommitFormats(t *testing.T) {
 	dir := t.TempDir()
 	run := sampleRun()
 	run.Formats = []string{export.FormatCSV}
-	if diff := cmp.Diff([]string{"talks.sqlite", "talks.csv", "speakers.csv", "manifest.json"}, commit(t, dir, run)); diff != "" {
+	// datapackage.json comes with the CSV files it describes.
+	if diff := cmp.Diff([]string{"talks.sqlite", "talks.csv", "speakers.csv", "datapackage.json", "manifest.json"}, commit(t, dir, run)); diff != "" {
 		t.Errorf("written (-want +got):\n%s", diff)
 	}
 	next := rerun()
@@ -787,6 +788,18 @@ func TestCommitFormats(t *testing.T) {
 		t.Errorf("Validate: %v", problems)
 	}
 	s := open(t, dir)
+	// An ICS run into the folder adds the calendar, and keeps the rest.
+	res, err := s.Commit(context.Background(), &export.Run{Talks: s.Talks(), Formats: []string{export.FormatICS}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wrote []string
+	for _, p := range res.Written {
+		wrote = append(wrote, filepath.Base(p))
+	}
+	if diff := cmp.Diff([]string{"talks.ics", "manifest.json"}, wrote); diff != "" {
+		t.Errorf("written by an ICS run (-want +got):\n%s", diff)
+	}
 	for _, formats := range [][]string{nil, {"json", "parquet"}} {
 		if _, err := s.Commit(context.Background(), &export.Run{Talks: s.Talks(), Formats: formats}); err == nil {
 			t.Errorf("Commit with formats %q: no error", formats)

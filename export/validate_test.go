@@ -186,12 +186,12 @@ func TestValidate(t *testing.T) {
 		{
 			name: "no data file",
 			edit: func(t *testing.T, dir string) {
-				for _, name := range []string{export.TalksJSON, export.TalksCSV, export.SpeakersCSV, export.TalksSQLite} {
+				for _, name := range []string{export.TalksJSON, export.TalksCSV, export.SpeakersCSV, export.DataPackageJSON, export.DatasetteJSON, export.TalksSQLite} {
 					os.Remove(filepath.Join(dir, name))
 				}
 				editManifest(t, dir, func(m *export.Manifest) { m.Files = nil })
 			},
-			want: []export.Problem{{"", "no data file (talks.json, talks.csv, speakers.csv, talks.sqlite)"}},
+			want: []export.Problem{{"", "no data file (talks.json, talks.csv, speakers.csv, talks.ics, datapackage.json, metadata.json, talks.sqlite)"}},
 		},
 		{
 			name: "talks.json does not parse",
@@ -403,7 +403,7 @@ func TestValidateFolder(t *testing.T) {
 	got = export.Validate(empty)
 	want = []export.Problem{
 		{"manifest.json", "missing"},
-		{"", "no data file (talks.json, talks.csv, speakers.csv, talks.sqlite)"},
+		{"", "no data file (talks.json, talks.csv, speakers.csv, talks.ics, datapackage.json, metadata.json, talks.sqlite)"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("empty folder (-want +got):\n%s", diff)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mlsysscrape/mlsysscrape/export/ics"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
@@ -28,7 +29,14 @@ var views = []view{
 	{TalksJSON, FormatJSON, func(w io.Writer, talks []normalize.Talk, _ CSVOptions) error { return WriteJSON(w, talks) }, countTalks},
 	{TalksCSV, FormatCSV, WriteTalksCSV, countTalks},
 	{SpeakersCSV, FormatCSV, WriteSpeakersCSV, countSpeakers},
+	{TalksICS, FormatICS, func(w io.Writer, talks []normalize.Talk, _ CSVOptions) error { return ics.Write(w, talks) }, countDated},
+	// The descriptors depend on the code, not the records: they are
+	// rewritten when a version of mlsysscrape describes the data anew.
+	{DataPackageJSON, FormatCSV, func(w io.Writer, _ []normalize.Talk, _ CSVOptions) error { return WriteDataPackage(w) }, countNone},
+	{DatasetteJSON, FormatSQLite, func(w io.Writer, _ []normalize.Talk, _ CSVOptions) error { return WriteDatasetteMetadata(w) }, countNone},
 }
+
+func countNone([]normalize.Talk) int { return 0 }
 
 func viewNames() []string {
 	names := make([]string, len(views))
@@ -39,6 +47,17 @@ func viewNames() []string {
 }
 
 func countTalks(talks []normalize.Talk) int { return len(talks) }
+
+// countDated counts the talks a calendar holds: the dated ones.
+func countDated(talks []normalize.Talk) int {
+	n := 0
+	for _, t := range talks {
+		if t.Date != "" {
+			n++
+		}
+	}
+	return n
+}
 
 func countSpeakers(talks []normalize.Talk) int {
 	n := 0

@@ -37,6 +37,9 @@ type FetchOptions struct {
 	ShrinkRatio float64
 	Now         func() time.Time
 	ToolVersion string
+	// Offline says the crawler reads the bundled copies of the pages, not
+	// the sites: the manifest says so, for the dataset's users.
+	Offline bool
 	// Wait is how long to wait for another run writing opt.Out to finish
 	// (0 not at all, lock.Forever until ctx is done); OnWait is told
 	// whom it waits for.
@@ -90,6 +93,7 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	res := &FetchResult{Notes: store.Notes()}
 	now := opt.now()
 	run := &export.Run{Manifest: newManifest(opt.ToolVersion, now), RunAt: timestamp(now), Formats: opt.Formats, CSV: opt.CSV}
+	run.Manifest.Offline = opt.Offline
 	snap, built, err := crawlSources(ctx, store, opt, run, res, now.UTC().Format(time.DateOnly))
 	if err != nil {
 		return nil, err

@@ -51,7 +51,7 @@ func TestFetchRefreshOfUnchangedPagesCostsOnly304s(t *testing.T) {
 		}
 	}
 	before := fixturetest.SettleFolder(t, out)
-	if want := []string{"manifest.json", "speakers.csv", "talks.csv", "talks.json", "talks.sqlite"}; !slices.Equal(slices.Sorted(maps.Keys(before)), want) {
+	if want := []string{"datapackage.json", "manifest.json", "metadata.json", "speakers.csv", "talks.csv", "talks.ics", "talks.json", "talks.sqlite"}; !slices.Equal(slices.Sorted(maps.Keys(before)), want) {
 		t.Fatalf("dataset folder holds %v, want %v: the pages' validators are in the store", slices.Sorted(maps.Keys(before)), want)
 	}
 

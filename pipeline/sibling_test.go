@@ -58,11 +58,11 @@ func fetchSibling(t *testing.T, site *fixturetest.Server, startPath, out string)
 // pin (ids, abstracts, sources) are left out.
 type siblingTalk struct {
 	Kind, Section, Session string
-	Start, End            string
-	Title                 string
-	Speakers              []normalize.Speaker
-	Slides                string
-	HasAbstract, HasBio   bool
+	Start, End             string
+	Title                  string
+	Speakers               []normalize.Speaker
+	Slides                 string
+	HasAbstract, HasBio    bool
 }
 
 func TestFetchSiblingSite(t *testing.T) {

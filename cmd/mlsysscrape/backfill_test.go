@@ -55,7 +55,7 @@ func TestBackfillCommand(t *testing.T) {
 		"https://mlsys.stanford.edu/: 2 snapshots in the archive, 2020-10-16 to 2020-11-25",
 		"snapshot 1/2 20201016184512 https://mlsys.stanford.edu/ 4 talks",
 		"snapshot 2/2 20201125093017 https://mlsys.stanford.edu/ 8 talks",
-		"2 snapshots (2 fetched, 0 already merged, 0 left out), 8 talks in the dataset (8 added, 0 updated, 0 no longer listed), 0 sources failed; wrote 5 files to " + out + " in ",
+		"2 snapshots (2 fetched, 0 already merged, 0 left out), 8 talks in the dataset (8 added, 0 updated, 0 no longer listed), 0 sources failed; wrote 8 files to " + out + " in ",
 	}
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	if len(lines) != len(want) {

@@ -52,11 +52,12 @@ func TestCompleteFlags(t *testing.T) {
 		{[]string{"backfill", "--source", ""}, scrape.SourceNames(), list},
 		{[]string{"fetch", "--source", "sosp"}, []string{"sosp17", "sosp19"}, list},
 		{[]string{"fetch", "--source", "mlsys", "--source", ""}, others("mlsys"), list},
-		{[]string{"fetch", "--format", ""}, []string{"json", "csv", "sqlite"}, list},
-		{[]string{"fetch", "--format", "json,"}, []string{"json,csv", "json,sqlite"}, list},
+		{[]string{"fetch", "--format", ""}, []string{"json", "csv", "ics", "sqlite"}, list},
+		{[]string{"fetch", "--format", "json,"}, []string{"json,csv", "json,ics", "json,sqlite"}, list},
 		{[]string{"backfill", "--format", "json,s"}, []string{"json,sqlite"}, list},
-		{[]string{"fetch", "--format", "csv,json,"}, []string{"csv,json,sqlite"}, noFiles},
-		{[]string{"fetch", "--format", "json", "--format", ""}, []string{"csv", "sqlite"}, list},
+		{[]string{"fetch", "--format", "csv,json,"}, []string{"csv,json,ics", "csv,json,sqlite"}, list},
+		{[]string{"fetch", "--format", "csv,json,ics,"}, []string{"csv,json,ics,sqlite"}, noFiles},
+		{[]string{"fetch", "--format", "json", "--format", ""}, []string{"csv", "ics", "sqlite"}, list},
 		{[]string{"fetch", "--format", "xml"}, nil, noFiles},
 	} {
 		got, gotDirective := complete(t, tt.args...)

@@ -45,7 +45,7 @@ func (c *crawlOptions) register(cmd *cobra.Command) {
 	f.StringSliceVar(&c.Sources, "source", nil, "read only these default sources (comma-separated or repeated): "+strings.Join(scrape.SourceNames(), ", "))
 	f.StringArrayVar(&c.URLs, "url", nil, "read this page instead of the default sources (repeatable)")
 	nonEmptyVar(f, &c.Out, "out", "o", "data", "want a folder to write the dataset in, such as data", "dataset folder")
-	f.StringSliceVar(&c.Formats, "format", export.Formats, "views to write: json, csv; sqlite alone writes none (talks.sqlite, the store, and manifest.json always)")
+	f.StringSliceVar(&c.Formats, "format", export.Formats, "views to write: json (talks.json), csv (talks.csv, speakers.csv, datapackage.json), ics (talks.ics), sqlite (metadata.json; talks.sqlite, the store, and manifest.json are always written)")
 	f.BoolVar(&c.CSVSafe, "csv-safe", false, "prefix CSV cells starting with = + - @ with ' for spreadsheets")
 	f.BoolVar(&c.IgnoreRobots, "ignore-robots", false, "do not read robots.txt (only for pages you own)")
 	durationVar(f, &c.Delay, "delay", time.Second, true, "pause between two requests to one host, e.g. 500ms, 2s (0: none)")

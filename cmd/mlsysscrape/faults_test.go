@@ -21,7 +21,7 @@ import (
 
 // The tests in this file run the whole command, run(ctx, args, streams),
 // against servers on 127.0.0.1 that misbehave, and check the exit status,
-// what it says and what happens to the data: the README's failure-mode
+// what it says and what happens to the data: docs/failure-modes.md's
 // table, one test per row.
 
 const (
@@ -429,7 +429,7 @@ func TestFaultInterrupted(t *testing.T) {
 	t.Logf("Ctrl-C while a page hung, --delay 1s: exit %d %s after the interrupt", code, took.Round(10*time.Microsecond))
 }
 
-// The limits of live requests have the defaults the README states.
+// The limits of live requests have the defaults docs/commands.md states.
 func TestFaultFlagDefaults(t *testing.T) {
 	flags := newFetchCmd(&globalOptions{}, streams{}, nil).Flags()
 	for name, want := range map[string]string{

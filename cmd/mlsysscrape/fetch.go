@@ -171,6 +171,7 @@ func runFetch(ctx context.Context, opts *fetchOptions, io streams) error {
 		AllowShrink: opts.AllowShrink,
 		Now:         opts.Now,
 		ToolVersion: toolVersion(),
+		Offline:     opts.Offline,
 		Wait:        time.Duration(opts.Wait),
 		OnWait:      onWait(progress.w, opts.Out),
 	})

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlsysscrape/mlsysscrape/export"
 	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
 )
@@ -28,7 +29,7 @@ func offlineFetch(t testing.TB, extra ...string) (dir, stdout, stderr string) {
 	dir = t.TempDir()
 	var out, errOut bytes.Buffer
 	opts := &fetchOptions{globalOptions: &globalOptions{}, Offline: true, crawlOptions: crawlOptions{
-		Out: dir, Formats: []string{"json", "csv", "sqlite"}, Now: fixedNow, Picked: scrape.DefaultSources}}
+		Out: dir, Formats: export.Formats, Now: fixedNow, Picked: scrape.DefaultSources}}
 	if err := runFetch(context.Background(), opts, streams{Out: &out, Err: &errOut}); err != nil {
 		t.Fatalf("offline fetch: %v\n%s", err, errOut.String())
 	}
@@ -39,7 +40,7 @@ func offlineFetch(t testing.TB, extra ...string) (dir, stdout, stderr string) {
 // bundled pages, right and once.
 func TestOfflineFetchGolden(t *testing.T) {
 	dir, _, _ := offlineFetch(t)
-	for _, name := range []string{"talks.json", "talks.csv", "speakers.csv"} {
+	for _, name := range []string{"talks.json", "talks.csv", "speakers.csv", "talks.ics"} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -83,7 +84,7 @@ func TestOfflineFetchProgress(t *testing.T) {
 	// robots.txt), the 304s, the retries, the bytes read and the time.
 	summary := lines[len(lines)-1]
 	re := regexp.MustCompile(`^13 pages \(15 requests, 0 not modified, 0 retries, [0-9]+ KB\) in [0-9.]+m?s; ` +
-		`144 talks in the dataset \(144 added, 0 updated, 0 no longer listed\); wrote 5 files to .+$`)
+		`144 talks in the dataset \(144 added, 0 updated, 0 no longer listed\); wrote 8 files to .+$`)
 	if !re.MatchString(summary) {
 		t.Errorf("summary = %q, want it to match %s", summary, re)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/mlsysscrape/mlsysscrape/pipeline"
 )
 
-// Exit codes, documented in the README.
+// Exit codes, documented in docs/commands.md.
 const (
 	exitOK      = 0
 	exitFailure = 1 // nothing was merged: bad input, every source failed, I/O error
@@ -80,6 +80,7 @@ func newRootCmd(io streams) *cobra.Command {
 		newDiffCmd(io, nil),
 		newValidateCmd(g, io, nil),
 		newStatsCmd(io, nil),
+		newNotesCmd(g, io, nil),
 		newVersionCmd(io, nil),
 	)
 	addCompletion(root)

@@ -39,7 +39,8 @@ they span) and per year (undated talks as "unknown"), the speakers and
 affiliations with the most talks (spellings that differ only in case,
 accents or punctuation are one name, written as most talks write it), the
 share of talks with a video, an abstract, slides, a YouTube id, and still
-listed; and the sources manifest.json says the data was read from.
+listed; and the sources manifest.json says the data was read from, and
+whether they were the bundled copies fetch --offline reads.
 
 It prints tables and bar charts as wide as the terminal (80 columns when
 the output is not one), or --json for programs. It reads the store
@@ -166,6 +167,9 @@ func formatStats(dir string, s *export.Stats, top, width int) string {
 		sources = append(sources, []string{printable(src.Name), printable(src.Status), strconv.Itoa(len(src.Pages)), printable(src.URL)})
 	}
 	writeTable(&b, sources, width, 2)
+	if s.Offline {
+		b.WriteString("\nRead offline, from the copies of the pages bundled with mlsysscrape: abridged,\ntheir abstracts and bios in the project's own words. For trying the tool,\nnot for research: run mlsysscrape fetch for the live pages.\n")
+	}
 	return b.String()
 }
 

@@ -66,6 +66,8 @@ func TestStatsText(t *testing.T) {
 		"\nShare of talks\nwith video_url  ",
 		"Sources, as manifest.json of ",
 		"\nmlsys   ok          1  https://mlsys.stanford.edu/\n",
+		// The dataset says it was read from the bundled copies.
+		"\nRead offline, from the copies of the pages bundled with mlsysscrape: abridged,\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stats output lacks %q:\n%s", want, stdout)
@@ -98,7 +100,7 @@ func TestStatsJSON(t *testing.T) {
 		got = append(got, k)
 	}
 	slices.Sort(got)
-	want := []string{"affiliations", "events", "generated_at", "shares", "sources", "speakers", "talks", "top_affiliations", "top_speakers", "years"}
+	want := []string{"affiliations", "events", "generated_at", "offline", "shares", "sources", "speakers", "talks", "top_affiliations", "top_speakers", "years"}
 	if !slices.Equal(got, want) {
 		t.Errorf("keys %q, want %q", got, want)
 	}
@@ -148,6 +150,9 @@ func TestStatsJSON(t *testing.T) {
 	}
 	if s.Shares.Listed.Talks != 144 || s.Shares.Listed.Percent != 100 || s.Shares.WithVideoURL.Talks == 0 {
 		t.Errorf("shares %+v", s.Shares)
+	}
+	if !s.Offline {
+		t.Error("stats of an offline dataset: offline is false")
 	}
 	if len(s.Sources) != 5 || s.Sources[0].Name != "mlsys" || s.Sources[0].URL != "https://mlsys.stanford.edu/" || s.GeneratedAt == "" {
 		t.Errorf("sources %+v, generated at %q", s.Sources, s.GeneratedAt)
