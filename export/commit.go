@@ -121,6 +121,10 @@ func step(name string) error {
 // would not change is not rewritten, and a run that changes no record
 // leaves the store as it is.
 func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
+	// The records the run must keep are read first, if Open deferred them.
+	if err := s.Load(ctx); err != nil {
+		return nil, err
+	}
 	talks, want, err := s.checkedRun(run)
 	if err != nil {
 		return nil, err
@@ -199,7 +203,7 @@ func (s *Store) checkedDelta(talks []normalize.Talk) (recordDelta, string, error
 // its transaction changed it. Once it has, the Store holds what it wrote
 // even if a later step fails, so the Store never lags its file.
 func (s *Store) applyRun(ctx context.Context, talks []normalize.Talk, delta recordDelta, digest string, run *Run, m *Manifest) (bool, error) {
-	changed, err := s.writeStore(ctx, talks, delta, run, m)
+	changed, err := s.writeStore(ctx, talks, delta, digest, run, m)
 	if changed {
 		// The store is the run's from here on, whatever fails after: a
 		// later commit of this Store (a backfill's next step) builds on it.
@@ -329,7 +333,7 @@ func hasSpace(s string) bool { return strings.ContainsAny(s, " \t\n\r") }
 
 // writeStore applies the run to the store in one transaction, if it
 // changes anything, and reports whether it did.
-func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta recordDelta, run *Run, m *Manifest) (bool, error) {
+func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta recordDelta, digest string, run *Run, m *Manifest) (bool, error) {
 	if s.db != nil && delta.none() && len(run.Changes) == 0 && run.Notes == nil &&
 		!s.pagesChange(run) && !s.snapshotsChange(run.Snapshots) {
 		return false, nil
@@ -353,7 +357,7 @@ func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta re
 		w.exec(storeSchema())
 		w.exec(fmt.Sprintf("PRAGMA user_version = %d", normalize.SchemaVersion))
 	}
-	w.records(s.talks, talks, delta)
+	w.records(s.talks, talks, delta, digest)
 	w.history(run.Changes, talks, run.RunAt)
 	w.pages(run.Pages)
 	w.snapshots(run.Snapshots)

@@ -146,8 +146,8 @@ var storeTableDocs = []struct {
 			{"with_video", "Those with a video_url."},
 			{"with_abstract", "Those with an abstract."},
 			{"with_slides", "Those with a slides_url."}}},
-	// The store's bookkeeping: runs repeats manifest.json, and the
-	// snapshots only let a stopped backfill resume. Hidden from the
+	// The store's bookkeeping: runs repeats manifest.json, the snapshots
+	// only let a stopped backfill resume, store_state is a digest. Hidden from the
 	// index, still there by URL and in SQL.
 	{name: "runs", doc: "The report of every run that changed the store: manifest.json without its files.",
 		table: datasetteTable{Hidden: true, SortDesc: "run_at"},
@@ -161,6 +161,11 @@ var storeTableDocs = []struct {
 			{"page", "The page's URL."},
 			{"timestamp", "The snapshot's capture time, YYYYMMDDhhmmss."},
 			{"digest", "The archive's digest of the snapshot's bytes."}}},
+	{name: "store_state", doc: "What the store knows of its records without reading them, so that a run whose pages did not change reads none.",
+		table: datasetteTable{Hidden: true},
+		columns: [][2]string{
+			{"id", "Always 1: the table has one row."},
+			{"records_sha256", "The digest of the records the last writing transaction left (manifest.json's records_sha256 when the views describe the store)."}}},
 }
 
 // WriteDatasetteMetadata writes metadata.json for Datasette (datasette

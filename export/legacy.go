@@ -49,17 +49,23 @@ func (s *Store) upgrade(ctx context.Context, tx *sql.Tx, version int) error {
 		s.keepNewerLegacyTalks()
 		normalize.DeriveListed(s.talks)
 	}
-	// Version 2 kept a page's section ("Previous Talks") in series.
-	for i := range s.talks {
-		if t := &s.talks[i]; t.Section == "" {
-			t.Series, t.Section = normalize.SeriesOrSection(t.Series)
-		}
-	}
+	sectionsApart(s.talks)
 	// Every record is written again (as if new: the rows are upserted),
 	// so that every row gets what this version derives from it: the
 	// speakers' person_key, the affiliations table, the full-text index.
 	return s.finishImport(ctx, tx, nil, "upgraded %s from schema version %d to %d: %s",
 		s.storePath(), version, normalize.SchemaVersion, upgradeSummary(version))
+}
+
+// sectionsApart moves a page's section ("Previous Talks"), which versions
+// 1 and 2 kept in series, to section. A record of version 3 is left as it
+// is (its series names a series), so records of any version may be given.
+func sectionsApart(talks []normalize.Talk) {
+	for i := range talks {
+		if t := &talks[i]; t.Section == "" {
+			t.Series, t.Section = normalize.SeriesOrSection(t.Series)
+		}
+	}
 }
 
 // upgradeSummary says what upgrading from version gave the dataset.
@@ -121,11 +127,7 @@ func (s *Store) importLegacy(ctx context.Context, tx *sql.Tx, talks []normalize.
 	if s.onDisk == nil || s.onDisk.SchemaVersion < 2 {
 		normalize.DeriveListed(s.talks)
 	}
-	for i := range s.talks {
-		if t := &s.talks[i]; t.Section == "" {
-			t.Series, t.Section = normalize.SeriesOrSection(t.Series)
-		}
-	}
+	sectionsApart(s.talks)
 	return s.finishImport(ctx, tx, nil, "")
 }
 
@@ -138,8 +140,9 @@ func (s *Store) importLegacy(ctx context.Context, tx *sql.Tx, talks []normalize.
 // have set when each page's last reading listed something.
 func (s *Store) finishImport(ctx context.Context, tx *sql.Tx, before []normalize.Talk, format string, args ...any) error {
 	SortTalks(s.talks)
+	s.digest = recordsDigest(s.talks)
 	w := &storeWriter{ctx: ctx, tx: tx}
-	w.records(before, s.talks, compareRecords(before, s.talks))
+	w.records(before, s.talks, compareRecords(before, s.talks), s.digest)
 	pages, snaps := s.readLegacyFiles()
 	w.pages(pages)
 	w.snapshots(snaps)

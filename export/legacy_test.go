@@ -85,10 +85,7 @@ func TestOpenUpgradesSchema1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wrote []string
-	for _, p := range res.Written {
-		wrote = append(wrote, filepath.Base(p))
-	}
+	wrote := baseNames(res.Written)
 	// The views gain the fields of schemas 2 and 3; the store is as the
 	// upgrade left it.
 	if diff := cmp.Diff([]string{"talks.json", "talks.csv", "speakers.csv", "datapackage.json", "metadata.json", "manifest.json"}, wrote); diff != "" {

@@ -52,7 +52,7 @@ func migrateFrom2(ctx context.Context, tx *sql.Tx) error {
 		`CREATE INDEX IF NOT EXISTS speakers_by_person ON speakers(person_key)`,
 		strings.Join(append(talks.indexes, speakers.indexes...), ";\n"),
 		// The index is built as the records are written again.
-		derivedTables, ftsSchema, viewsSchema,
+		derivedTables, ftsSchema, viewsSchema, stateTable,
 	}
 	for _, q := range steps {
 		if strings.TrimSpace(q) == "" {

@@ -131,3 +131,29 @@ func column(rows [][]string) []string {
 	}
 	return out
 }
+
+// Reading a folder of version 2 (stats, diff) changes nothing and gives
+// its records as version 3 has them, from the store even when the folder
+// has no talks.json.
+func TestReadDatasetOfSchema2(t *testing.T) {
+	dir := schema2Folder(t)
+	if err := os.Remove(filepath.Join(dir, export.TalksJSON)); err != nil {
+		t.Fatal(err)
+	}
+	state := fixturetest.SettleFolder(t, dir)
+	talks, _, err := export.ReadDataset(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[string]int{}
+	for _, tk := range talks {
+		sections[tk.Section]++
+		if tk.Series == "Previous Talks" {
+			t.Errorf("%s: series %q", tk.ID, tk.Series)
+		}
+	}
+	if len(talks) != 98 || sections["Previous Talks"] != 66 {
+		t.Errorf("%d talks, sections %v; want 98, 66 in Previous Talks", len(talks), sections)
+	}
+	fixturetest.AssertUntouched(t, dir, state)
+}

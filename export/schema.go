@@ -21,6 +21,8 @@ import (
 //     (talk_aliases leads from it to the talk);
 //   - runs holds the report (manifest.json without its files) of every
 //     run that changed the store;
+//   - store_state holds the digest of the records the store holds (see
+//     stateTable);
 //   - archive_snapshots lists the Internet Archive snapshots a backfill
 //     has merged, by page and capture time, with the archive's digest of
 //     their bytes, so that a stopped backfill resumes: it fetches and
@@ -71,7 +73,7 @@ CREATE TABLE changes (
 	merged TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX changes_by_id ON changes(id);
-` + runsTable + snapshotsTable
+` + runsTable + snapshotsTable + stateTable
 
 const aliasesTable = `
 CREATE TABLE talk_aliases (
@@ -102,6 +104,17 @@ CREATE TABLE runs (
 	run_at       TEXT NOT NULL,
 	tool_version TEXT NOT NULL,
 	manifest     TEXT NOT NULL
+);
+`
+
+// stateTable holds what the store knows of its records without reading
+// them: the digest of the records its last writing transaction left
+// (recordsDigest). A run compares it with manifest.json's to know, before
+// reading a record, that the views describe the store.
+const stateTable = `
+CREATE TABLE IF NOT EXISTS store_state (
+	id             INTEGER PRIMARY KEY CHECK (id = 1),
+	records_sha256 TEXT NOT NULL
 );
 `
 

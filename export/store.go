@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,9 @@ type Store struct {
 	onDisk, lastRun *Manifest
 	notes           []string
 	digest          string // recordsDigest(talks), once known
+	// unread says the records are not read yet (OpenOptions.DeferRecords):
+	// talks is nil and digest is the store's record of its digest.
+	unread bool
 }
 
 // Page is what the store remembers of a page: its latest reading that was
@@ -93,6 +97,12 @@ type OpenOptions struct {
 	// and a store deleted from a folder that still has talks.json is
 	// rebuilt from it. Notes says what was done.
 	Repair bool
+	// DeferRecords leaves the records unread until Load (or Commit) reads
+	// them, when the views describe the store as its last commit left it
+	// (manifest.json's digest is the one the store keeps): a run whose
+	// pages did not change then reads none. A store edited since its last
+	// commit is checked against the contract when they are read.
+	DeferRecords bool
 }
 
 // SchemaError reports a file written by a newer version of mlsysscrape.
@@ -181,7 +191,7 @@ func Open(ctx context.Context, dir string, opt OpenOptions) (_ *Store, err error
 	if m := s.onDisk; m != nil && m.SchemaVersion > normalize.SchemaVersion {
 		return nil, &SchemaError{File: filepath.Join(dir, ManifestJSON), Version: m.SchemaVersion, Supported: normalize.SchemaVersion}
 	}
-	if err := s.open(ctx, opt.Repair); err != nil {
+	if err := s.open(ctx, opt.Repair, opt.DeferRecords && !opt.Repair); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -196,8 +206,71 @@ func (s *Store) note(format string, args ...any) {
 }
 
 // Talks returns the dataset's records in the contract's order. The slice
-// is the store's: callers merge into a copy.
+// is the store's: callers merge into a copy. It is nil until Load when
+// Open deferred the records.
 func (s *Store) Talks() []normalize.Talk { return s.talks }
+
+// Load reads the records Open deferred (OpenOptions.DeferRecords); it
+// does nothing if they are read. Records that are not those the store's
+// last commit wrote (the store was edited since) are checked against the
+// contract first, as Open would have: a *ContractError refuses them.
+func (s *Store) Load(ctx context.Context) error {
+	if !s.unread {
+		return nil
+	}
+	talks, err := loadTalks(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", s.storePath(), err)
+	}
+	digest := recordsDigest(talks)
+	if digest != s.digest {
+		if problems := checkRecords(talks, TalksSQLite, storeName(talks)); len(problems) > 0 {
+			return &ContractError{Dir: s.dir, Problems: problems}
+		}
+	}
+	s.talks, s.digest, s.unread = talks, digest, false
+	return nil
+}
+
+// Unchanged reports whether a run that read no new version of any page
+// has nothing to write, without reading a record or a view: the views
+// describe the store (manifest.json's digest is the one the store keeps),
+// manifest.json was written by this schema and toolVersion (whose views
+// would be the same bytes), and every view the folder keeps for formats
+// is there, listed in manifest.json with its size. When it reports false,
+// the run commits as any other, which regenerates what is missing.
+func (s *Store) Unchanged(formats []string, toolVersion string) bool {
+	m := s.onDisk
+	want, err := parseFormats(formats)
+	if err != nil || m == nil || s.db == nil || !s.describes(m) ||
+		m.SchemaVersion != normalize.SchemaVersion || m.ToolVersion != toolVersion {
+		return false
+	}
+	for _, v := range views {
+		listed, ok := m.Files[v.name]
+		info, err := os.Stat(filepath.Join(s.dir, v.name))
+		switch {
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return false
+		case err != nil: // missing
+			if ok || want[v.format] {
+				return false
+			}
+		case !ok || !info.Mode().IsRegular() || info.Size() != listed.Bytes:
+			return false
+		}
+	}
+	return true
+}
+
+// Count is the number of records in the dataset, read or not: manifest.json
+// counts them when Open deferred them.
+func (s *Store) Count() int {
+	if s.unread && s.onDisk != nil {
+		return s.onDisk.Talks
+	}
+	return len(s.talks)
+}
 
 // Pages returns the latest reading of every page the store knows, by URL.
 func (s *Store) Pages() map[string]Page { return s.pages }
@@ -255,7 +328,7 @@ func (s *Store) storePath() string { return filepath.Join(s.dir, TalksSQLite) }
 // open reads the store, upgrading or importing it first when it is of an
 // earlier schema, in one transaction that is rolled back when the dataset
 // breaks the contract and repair is off.
-func (s *Store) open(ctx context.Context, repair bool) error {
+func (s *Store) open(ctx context.Context, repair, deferRecords bool) error {
 	path := s.storePath()
 	exists, err := storeExists(path)
 	if err != nil {
@@ -290,8 +363,15 @@ func (s *Store) open(ctx context.Context, repair bool) error {
 		}
 	} else if err := addMissingColumns(ctx, tx); err != nil {
 		return fmt.Errorf("upgrading %s: %w", path, err)
-	} else if err := s.load(ctx, tx); err != nil {
+	} else if _, err := tx.ExecContext(ctx, stateTable); err != nil {
+		return fmt.Errorf("upgrading %s: %w", path, err)
+	} else if err := s.loadState(ctx, tx); err != nil {
 		return err
+	} else if s.unread = deferRecords && s.onDisk != nil && s.describes(s.onDisk); !s.unread {
+		if s.talks, err = loadTalks(ctx, tx); err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		s.digest = ""
 	}
 	if err := s.checkOrRepair(ctx, tx, repair); err != nil {
 		return err
@@ -386,8 +466,10 @@ func (s *Store) checkOrRepair(ctx context.Context, tx *sql.Tx, repair bool) erro
 	if len(changes) == 0 {
 		return &ContractError{Dir: s.dir, Problems: problems}
 	}
+	SortTalks(merged)
+	digest := recordsDigest(merged)
 	w := &storeWriter{ctx: ctx, tx: tx}
-	w.records(s.talks, merged, compareRecords(s.talks, merged))
+	w.records(s.talks, merged, compareRecords(s.talks, merged), digest)
 	w.history(changes, merged, timestamp(time.Now()))
 	if w.err != nil {
 		return fmt.Errorf("repairing %s: %w", s.storePath(), w.err)
@@ -395,8 +477,7 @@ func (s *Store) checkOrRepair(ctx context.Context, tx *sql.Tx, repair bool) erro
 	for _, c := range changes {
 		s.note("merged %s into %s (%s %s: %q): the same talk", strings.Join(c.Merged, ", "), c.ID, c.Date, c.Event, c.Title)
 	}
-	s.talks = merged
-	SortTalks(s.talks)
+	s.talks, s.digest = merged, digest
 	if problems := checkRecords(s.talks, TalksSQLite, storeName(s.talks)); len(problems) > 0 {
 		return &ContractError{Dir: s.dir, Problems: problems}
 	}
@@ -405,7 +486,24 @@ func (s *Store) checkOrRepair(ctx context.Context, tx *sql.Tx, repair bool) erro
 
 // load reads the store's records, pages, snapshots and last run.
 func (s *Store) load(ctx context.Context, q querier) (err error) {
+	if err := s.loadState(ctx, q); err != nil {
+		return err
+	}
+	s.digest = "" // the records' own, computed when needed
 	if s.talks, err = loadTalks(ctx, q); err != nil {
+		return fmt.Errorf("reading %s: %w", s.storePath(), err)
+	}
+	return nil
+}
+
+// loadState reads all but the records: the store's pages, snapshots, last
+// run, and the digest of its records as its last transaction left them
+// (the digest of the records until they are read).
+func (s *Store) loadState(ctx context.Context, q querier) (err error) {
+	err = q.QueryRowContext(ctx, `SELECT records_sha256 FROM store_state WHERE id = 1`).Scan(&s.digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.digest = ""
+	} else if err != nil {
 		return fmt.Errorf("reading %s: %w", s.storePath(), err)
 	}
 	if s.pages, err = loadPages(ctx, q); err != nil {
@@ -452,9 +550,15 @@ func recordColumns() []column {
 
 // loadTalkRows reads the rows of table talks into records without their
 // speakers, in the table's order, and indexes them by id so that
-// loadSpeakers can find each speaker's talk.
+// loadSpeakers can find each speaker's talk. A store of an earlier
+// version, read without upgrading it, lacks columns: their fields stay
+// empty.
 func loadTalkRows(ctx context.Context, q querier) ([]normalize.Talk, map[string]int, error) {
-	cols := recordColumns()
+	have, err := columnsOf(ctx, q, "talks")
+	if err != nil {
+		return nil, nil, err
+	}
+	cols := slices.DeleteFunc(recordColumns(), func(c column) bool { return !have[c.name] })
 	rows, err := q.QueryContext(ctx, `SELECT `+strings.Join(columnNames(cols), ", ")+` FROM talks`)
 	if err != nil {
 		return nil, nil, err
@@ -713,18 +817,30 @@ func readDataset(ctx context.Context, dir string) (talks []normalize.Talk, m *Ma
 		return nil, nil, err
 	}
 	defer db.Close()
-	if v, err := userVersion(ctx, db); err != nil {
+	v, err := userVersion(ctx, db)
+	switch {
+	case err != nil:
 		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
-	} else if v != normalize.SchemaVersion {
-		// A store of schema 1 has its records in talks.json too.
-		if v < normalize.SchemaVersion {
-			talks, _, err = readLegacyTalks(dir)
+	case v > normalize.SchemaVersion:
+		return nil, nil, &SchemaError{File: path, Version: v, Supported: normalize.SchemaVersion}
+	case v == 1:
+		// A version 1 run renamed talks.json into place after the store:
+		// it holds the newest records. Reading changes nothing, so the
+		// records are read as a run would upgrade them.
+		talks, found, err := readLegacyTalks(dir)
+		if err != nil || found {
+			sectionsApart(talks)
 			return talks, m, err
 		}
-		return nil, nil, &SchemaError{File: path, Version: v, Supported: normalize.SchemaVersion}
 	}
 	if talks, err = loadTalks(ctx, db); err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if v == 1 {
+		normalize.DeriveListed(talks)
+	}
+	if v < normalize.SchemaVersion {
+		sectionsApart(talks)
 	}
 	return talks, m, nil
 }

@@ -40,6 +40,15 @@ func open(t testing.TB, dir string) *export.Store {
 
 // commit commits run to dir as one run does (open, commit, close) and
 // returns the names (not paths) of the files it wrote, in order.
+// baseNames are the file names of paths, in order.
+func baseNames(paths []string) []string {
+	var names []string
+	for _, p := range paths {
+		names = append(names, filepath.Base(p))
+	}
+	return names
+}
+
 func commit(t testing.TB, dir string, run *export.Run) []string {
 	t.Helper()
 	s := open(t, dir)
@@ -50,14 +59,12 @@ func commit(t testing.TB, dir string, run *export.Run) []string {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var names []string
 	for _, p := range res.Written {
 		if filepath.Dir(p) != dir {
 			t.Errorf("Commit wrote %s, outside %s", p, dir)
 		}
-		names = append(names, filepath.Base(p))
 	}
-	return names
+	return baseNames(res.Written)
 }
 
 // listDir returns the names in dir, sorted.
@@ -751,11 +758,7 @@ func TestCommitRegeneratesViews(t *testing.T) {
 				t.Errorf("Repaired (-want +got):\n%s", diff)
 			}
 			if tc.wrote != nil {
-				var wrote []string
-				for _, p := range res.Written {
-					wrote = append(wrote, filepath.Base(p))
-				}
-				if diff := cmp.Diff(tc.wrote, wrote); diff != "" {
+				if diff := cmp.Diff(tc.wrote, baseNames(res.Written)); diff != "" {
 					t.Errorf("written (-want +got):\n%s", diff)
 				}
 			}
@@ -793,11 +796,7 @@ func TestCommitFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wrote []string
-	for _, p := range res.Written {
-		wrote = append(wrote, filepath.Base(p))
-	}
-	if diff := cmp.Diff([]string{"talks.ics", "manifest.json"}, wrote); diff != "" {
+	if diff := cmp.Diff([]string{"talks.ics", "manifest.json"}, baseNames(res.Written)); diff != "" {
 		t.Errorf("written by an ICS run (-want +got):\n%s", diff)
 	}
 	for _, formats := range [][]string{nil, {"json", "parquet"}} {

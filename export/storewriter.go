@@ -53,7 +53,9 @@ func (w *storeWriter) exec(query string, args ...any) {
 // written are indexed, each in one statement. FTS5 writes its pending
 // index out at the end of every statement, so indexing row by row (as
 // triggers would) writes a segment per row: 100,000 talks took minutes.
-func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta) {
+//
+// digest is recordsDigest(after), which the store keeps (store_state).
+func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta, digest string) {
 	was := make(map[string]*normalize.Talk, len(before))
 	for i := range before {
 		was[before[i].ID] = &before[i]
@@ -63,6 +65,8 @@ func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta)
 	w.deleteRecords(delta.gone)
 	w.writeRecords(after, delta.changed, was)
 	w.index(fresh, len(before) == 0)
+	w.exec(`INSERT INTO store_state(id, records_sha256) VALUES (1, ?)
+		ON CONFLICT(id) DO UPDATE SET records_sha256 = excluded.records_sha256`, digest)
 }
 
 // indexChanges lists the ids whose full-text index entries go (stale:

@@ -293,6 +293,32 @@ func TestMerge(t *testing.T) {
 			talks: 1,
 		},
 	}, {
+		// The page lists a talk under Upcoming Talks, then under Previous
+		// Talks once it happened: where it is listed, not news.
+		name:    "a talk moving from one section to another is not an edit",
+		dataset: []Talk{seen(with(smith, func(t *Talk) { t.Section = "Upcoming Talks" }), day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{with(smith, func(t *Talk) { t.Section = "Previous Talks" })}},
+		want: outcome{
+			records: []Talk{seen(with(smith, func(t *Talk) { t.Section = "Previous Talks" }), day1, day2)},
+			talks:   1,
+		},
+	}, {
+		name:    "a section is where the newest reading lists the talk, even none",
+		dataset: []Talk{seen(with(smith, func(t *Talk) { t.Section = "Upcoming Talks" }), day1, day1)},
+		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{smith}},
+		want: outcome{
+			records: []Talk{seen(smith, day1, day2)},
+			talks:   1,
+		},
+	}, {
+		name:    "an older snapshot leaves the section alone",
+		dataset: []Talk{seen(with(smith, func(t *Talk) { t.Section = "Previous Talks" }), day2, day3)},
+		snap:    Snapshot{Day: day1, Pages: []string{seminarPage}, Talks: []Talk{with(smith, func(t *Talk) { t.Section = "Upcoming Talks" })}},
+		want: outcome{
+			records: []Talk{seen(with(smith, func(t *Talk) { t.Section = "Previous Talks" }), day1, day3)},
+			talks:   1,
+		},
+	}, {
 		name:    "an older snapshot does not unlist talks seen since",
 		dataset: []Talk{seen(zaharia, day1, day3), seen(smith, day3, day3)},
 		snap:    Snapshot{Day: day2, Pages: []string{seminarPage}, Talks: []Talk{zaharia}},

@@ -85,7 +85,9 @@ var ErrPartial = errors.New("some sources failed")
 // dataset: its records stay as they were and the manifest says why. The
 // folder is locked for the whole run.
 func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
-	store, err := export.Open(ctx, opt.Out, export.OpenOptions{Command: "mlsysscrape fetch", Wait: opt.Wait, OnWait: opt.OnWait})
+	// The records are read only when a page changed: the daily run over
+	// unchanged pages reads none.
+	store, err := export.Open(ctx, opt.Out, export.OpenOptions{Command: "mlsysscrape fetch", Wait: opt.Wait, OnWait: opt.OnWait, DeferRecords: true})
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +100,19 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.Built = built
+	if len(res.Failed) == 0 && len(snap.Pages) == 0 && !hadFailure(store.LastManifest()) && store.Unchanged(opt.Formats, opt.ToolVersion) {
+		// Every page as it was, and the folder as the last run left it:
+		// nothing to merge, nothing to write. The run's report (not
+		// written: it is no news) counts what the folder holds.
+		last := store.LastManifest()
+		run.Manifest.Talks, run.Manifest.Speakers, run.Manifest.Files = last.Talks, last.Speakers, last.Files
+		res.Manifest, res.Talks = run.Manifest, store.Count()
+		return res, nil
+	}
+	if err := store.Load(ctx); err != nil {
+		return nil, err
+	}
 	if len(res.Failed) == len(opt.Sources) {
 		// Nothing to merge; views that do not match the store (a run
 		// stopped after its commit) are still brought in step.
@@ -108,7 +123,6 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 		}
 		return res, errors.Join(fmt.Errorf("every source failed: %w", errors.Join(errs(res.Failed)...)), cerr)
 	}
-	res.Built = built
 	return res, commitMerge(ctx, store, run, snap, res)
 }
 
@@ -136,7 +150,7 @@ func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, ru
 		if failedLastRun(oldManifest, src.Name) {
 			crawler.Validators = nil
 		}
-		read, err := fetchSource(ctx, &crawler, src, known, store.Talks(), day, opt)
+		read, err := fetchSource(ctx, &crawler, src, known, store, day, opt)
 		report, talks, pages := read.report, read.talks, read.pages
 		if read.built != nil {
 			built = append(built, *read.built)
@@ -270,7 +284,7 @@ type sourceRead struct {
 // fetchSource crawls one source and builds its records. Its pages are
 // nil when the source is unchanged since the last run. known are the
 // pages the last run read for it.
-func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string, dataset []normalize.Talk, day string, opt FetchOptions) (sourceRead, error) {
+func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string, store *export.Store, day string, opt FetchOptions) (sourceRead, error) {
 	read := sourceRead{report: export.SourceReport{Name: src.Name, Status: statusOK, Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}}
 	report := &read.report
 	if len(src.Pages) > 0 {
@@ -298,7 +312,12 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 	for _, n := range rep.Warnings {
 		report.Warnings = append(report.Warnings, export.ManifestNote{SourceURL: n.SourceURL, Field: n.Field, Reason: n.Reason})
 	}
-	if err := shrinkGuard(src, sr.Pages, talks, dataset, day, opt); err != nil {
+	// The shrink guard compares with the dataset: a changed page is where
+	// a run reads the records.
+	if err := store.Load(ctx); err != nil {
+		return read, err
+	}
+	if err := shrinkGuard(src, sr.Pages, talks, store.Talks(), day, opt); err != nil {
 		return read, err
 	}
 	read.talks, read.pages = talks, sr.Pages
