@@ -1,7 +1,7 @@
 package export
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -85,16 +85,22 @@ func (s *Store) stageViews(set *fileSet, talks []normalize.Talk, want map[string
 		res.Repaired = append(res.Repaired, ManifestJSON+" and the views: behind the store (a run was stopped after its commit); regenerated")
 	}
 	files := map[string]File{}
-	var b bytes.Buffer
 	for _, v := range views {
 		if !keep[v.format] {
 			continue
 		}
-		b.Reset()
-		if err := v.render(&b, talks, opt); err != nil {
+		// Each view is rendered straight into its staged file, hashed as
+		// it is written: a big page's talks.json is never held in memory.
+		// A view whose bytes turn out to be those on disk is unstaged.
+		staged, err := set.create(v.name)
+		if err != nil {
+			return nil, err
+		}
+		f, err := staged.render(func(w io.Writer) error { return v.render(w, talks, opt) })
+		if err != nil {
 			return nil, fmt.Errorf("rendering %s: %w", v.name, err)
 		}
-		f := File{SHA256: sha256Hex(b.Bytes()), Bytes: int64(b.Len()), Rows: v.rows(talks)}
+		f.Rows = v.rows(talks)
 		files[v.name] = f
 		path := filepath.Join(s.dir, v.name)
 		disk, err := hashFile(path)
@@ -107,14 +113,12 @@ func (s *Store) stageViews(set *fileSet, talks []normalize.Talk, want map[string
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
 			return nil, err
 		case err == nil && disk.SHA256 == f.SHA256 && disk.Bytes == f.Bytes:
+			set.unstage(v.name)
 			continue
 		default:
 			if why := s.damage(v.name, disk, err); why != "" {
 				res.Repaired = append(res.Repaired, v.name+": "+why)
 			}
-		}
-		if err := set.stage(v.name, b.Bytes()); err != nil {
-			return nil, err
 		}
 	}
 	return files, nil
@@ -184,40 +188,86 @@ func (e *ViewsError) Unwrap() error { return e.Err }
 // the store's transaction has ended (see Commit): a failure to stage it
 // is a *ViewsError.
 func (s *fileSet) stage(name string, data []byte) error {
-	err := s.write(name, data)
+	staged, err := s.create(name)
+	if err == nil {
+		_, err = staged.render(func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		})
+	}
 	if err != nil && name == ManifestJSON {
 		return &ViewsError{Dir: s.dir, Err: err}
 	}
 	return err
 }
 
-func (s *fileSet) write(name string, data []byte) error {
+// create creates the temporary file name is staged in, to be written by
+// render; commit renames it into place, discard removes it.
+func (s *fileSet) create(name string) (*stagingFile, error) {
 	final := filepath.Join(s.dir, name)
 	f, err := os.CreateTemp(s.dir, tempPrefix+name+"-*"+tempSuffix)
 	if err != nil {
-		return fmt.Errorf("staging %s: %w", final, err)
+		return nil, fmt.Errorf("staging %s: %w", final, err)
 	}
 	s.staged = append(s.staged, stagedFile{name: name, tmp: f.Name()})
-	_, err = f.Write(data)
+	return &stagingFile{f: f, final: final}, nil
+}
+
+// unstage removes the staged file of name: its bytes are those on disk.
+func (s *fileSet) unstage(name string) {
+	for i, f := range s.staged {
+		if f.name == name && !f.renamed {
+			os.Remove(f.tmp)
+			s.staged = append(s.staged[:i], s.staged[i+1:]...)
+			return
+		}
+	}
+}
+
+// stagingFile is a staged file being written.
+type stagingFile struct {
+	f     *os.File
+	final string
+}
+
+// render writes the file's content with write, through a buffer, hashing
+// it as it goes, then syncs and closes the file. It returns the content's
+// SHA-256 and size.
+func (sf *stagingFile) render(write func(io.Writer) error) (File, error) {
+	h := sha256.New()
+	counted := &countingWriter{w: io.MultiWriter(sf.f, h)}
+	bw := bufio.NewWriterSize(counted, 1<<20)
+	err := write(bw)
 	if err == nil {
-		err = f.Chmod(0o644)
+		err = bw.Flush()
 	}
 	if err == nil {
-		err = f.Sync()
+		err = sf.f.Chmod(0o644)
 	}
-	if cerr := f.Close(); err == nil {
+	if err == nil {
+		err = sf.f.Sync()
+	}
+	if cerr := sf.f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("staging %s: %w", final, err)
+		return File{}, fmt.Errorf("staging %s: %w", sf.final, err)
 	}
-	return nil
+	return File{SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: counted.n}, nil
 }
 
-// commit renames the staged files into place, in the order staged
-// (manifest.json is staged last), then syncs the folder so the renames
-// are durable. It is called after the store's transaction: its errors
-// are *ViewsError.
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
 func (s *fileSet) commit() ([]string, error) {
 	written, err := s.rename()
 	if err != nil {
@@ -293,11 +343,6 @@ func hashFile(path string) (File, error) {
 		return File{}, fmt.Errorf("hashing %s: %w", path, err)
 	}
 	return File{SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}, nil
-}
-
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
 }
 
 // removeStaleTemps removes files a stopped run staged in dir and never

@@ -1,8 +1,10 @@
 package normalize
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mlsysscrape/mlsysscrape/scrape/raw"
 )
@@ -37,8 +39,10 @@ func Build(pages []*raw.Records) ([]Talk, Report) {
 		for _, w := range p.Warnings {
 			rep.Warnings = append(rep.Warnings, Note{SourceURL: w.SourceURL, Field: w.Field, Reason: w.Message})
 		}
+		read, warnings := readTalks(p.Talks)
+		talks = append(talks, read...)
+		rep.Warnings = append(rep.Warnings, warnings...)
 		for i := range p.Talks {
-			talks = append(talks, fromRaw(&p.Talks[i], &rep))
 			anchors = append(anchors, anchorOf(&p.Talks[i]))
 		}
 	}
@@ -67,6 +71,43 @@ func anchorOf(r *raw.Talk) string {
 	}
 	return r.SourceURL + "#" + r.Anchor
 }
+
+// readTalks interprets the talks of one page (fromRaw), in order, and
+// returns them with the warnings reading them gave, in the talks' order.
+// Each talk is read alone, so a page of thousands is shared among the
+// machine's cores: on a page of 50,000 talks this is most of Build.
+func readTalks(raws []raw.Talk) ([]Talk, []Note) {
+	talks := make([]Talk, len(raws))
+	workers := min(runtime.GOMAXPROCS(0), len(raws)/talksPerWorker)
+	if workers < 2 {
+		var rep Report
+		for i := range raws {
+			talks[i] = fromRaw(&raws[i], &rep)
+		}
+		return talks, rep.Warnings
+	}
+	reps := make([]Report, workers)
+	chunk := (len(raws) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(raws))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				talks[i] = fromRaw(&raws[i], &reps[w])
+			}
+		})
+	}
+	wg.Wait()
+	var warnings []Note
+	for _, r := range reps {
+		warnings = append(warnings, r.Warnings...)
+	}
+	return talks, warnings
+}
+
+// talksPerWorker is the fewest talks worth a goroutine of readTalks: a
+// real page's few dozen are read faster than goroutines start.
+const talksPerWorker = 1024
 
 // SeriesOrSection reads the heading a page lists a talk under: a series
 // when it says it is one ("Foundation Models Limited Series", "2025

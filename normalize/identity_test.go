@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -168,5 +169,31 @@ func FuzzEvidenceOf(f *testing.F) {
 		if x, y := EvidenceOf(a, b, shared), EvidenceOf(b, a, shared); x != y {
 			t.Errorf("EvidenceOf is not symmetric: %v one way, %v the other", x, y)
 		}
+	})
+}
+
+// Two names foldedNamesMatch takes for one person share a key of
+// appendDateKeys, so the candidate index never hides a SameDate pair.
+func FuzzDateKeysFindEveryMatch(f *testing.F) {
+	for _, p := range [][2]string{
+		{"Matthias Polozcek", "Matthias Poloczek"}, {"Vijay Reddi", "Vijay Janapa Reddi"}, {"V. J. Reddi", "Vijay Janapa Reddi"},
+		{"Sidhartha Sen", "Siddhartha Sen"}, {"Christopher Ré", "Christopher Re"}, {"Poloczek", "Polozcek"},
+		{"Speaker 12", "Speaker 13"}, {"Wei Chen", "Wei Shen"}, {"", "x"}, {"Ann de la Cruz", "Ann Cruz"},
+	} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		fa, fb := Fold(a), Fold(b)
+		if !foldedNamesMatch(fa, fb) {
+			return
+		}
+		ka := appendDateKeys(nil, "2024-01-01", []string{fa})
+		kb := appendDateKeys(nil, "2024-01-01", []string{fb})
+		for _, k := range ka {
+			if slices.Contains(kb, k) {
+				return
+			}
+		}
+		t.Fatalf("%q and %q name one person but share no key: %q, %q", fa, fb, ka, kb)
 	})
 }

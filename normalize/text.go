@@ -88,14 +88,36 @@ func lineASCII(s string) (line string, ok bool) {
 // accepts: tab, line feed, vertical tab, form feed, carriage return, space.
 func isASCIISpace(c byte) bool { return c == ' ' || ('\t' <= c && c <= '\r') }
 
-// lineUnicode is Line of any string.
+// lineUnicode is Line of any string. Page text that is not ASCII is
+// mostly ASCII still (a quote, an accent here and there): ASCII bytes are
+// handled as lineASCII handles them, and only the others are decoded and
+// looked up in the Unicode tables.
 func lineUnicode(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace := false
-	for i, r := range s {
+	write := func(text string) {
+		if pendingSpace {
+			b.WriteByte(' ')
+			pendingSpace = false
+		}
+		b.WriteString(text)
+	}
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case isASCIISpace(c):
+				pendingSpace = b.Len() > 0
+			case c < 0x20 || c == 0x7f: // a control character, removed
+			default:
+				write(s[i : i+1])
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == utf8.RuneError && isInvalidAt(s, i):
+		case r == utf8.RuneError && size <= 1:
 			// Dropped: a replacement character would pretend to be text.
 		case unicode.IsSpace(r):
 			pendingSpace = b.Len() > 0
@@ -103,24 +125,14 @@ func lineUnicode(s string) string {
 			// Invisible. Removing rather than spacing keeps words that a
 			// zero-width space or soft hyphen sits inside of whole.
 		default:
-			if pendingSpace {
-				b.WriteByte(' ')
-				pendingSpace = false
-			}
-			b.WriteRune(r)
+			write(s[i : i+size])
 		}
+		i += size
 	}
 	// NFC last: removing an invisible character can bring a base letter and
 	// its combining mark together, and composition cannot create a space or
 	// an invisible character, so the result stays clean.
 	return norm.NFC.String(b.String())
-}
-
-// isInvalidAt reports whether the RuneError decoded at s[i] stands for an
-// invalid byte rather than a literal U+FFFD in the text.
-func isInvalidAt(s string, i int) bool {
-	_, size := utf8.DecodeRuneInString(s[i:])
-	return size <= 1
 }
 
 // Fold is the key two spellings of the same name or event compare equal

@@ -219,3 +219,36 @@ func BenchmarkLine(b *testing.B) {
 		})
 	}
 }
+
+// lineByRunes is Line as it was written first, rune by rune: the
+// reference lineUnicode's byte-wise ASCII handling must agree with.
+func lineByRunes(s string) string {
+	var b strings.Builder
+	pendingSpace := false
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+		case unicode.IsSpace(r):
+			pendingSpace = b.Len() > 0
+		case unicode.In(r, unicode.Cc, unicode.Cf):
+		default:
+			if pendingSpace {
+				b.WriteByte(' ')
+				pendingSpace = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+func FuzzLineUnicode(f *testing.F) {
+	for _, s := range []string{"", "Régularisation  des modèles\u00a0à", "a\u200bb", "x\xffy", "\ufffd", " “quoted” \n", "e\u0301", "\u00ad\u0301a", "a\x85b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := lineUnicode(s), lineByRunes(s); got != want {
+			t.Errorf("lineUnicode(%q) = %q, rune by rune %q", s, got, want)
+		}
+	})
+}

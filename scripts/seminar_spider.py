@@ -30,19 +30,24 @@ class SeminarSpider(scrapy.Spider):
         self.start_urls = [url]
 
     def parse(self, response):
-        for talk in response.css("div.talk"):
-            series = talk.xpath("preceding::h2[1]//text()").getall()
-            details = talk.css("details")
-            text = details.xpath("./text()|./*[not(self::summary)]//text()").getall()
-            body = clean(text)
-            abstract, _, bio = body.partition("Bio:")
-            videos = talk.css("a::attr(href)").getall()
-            yield {
-                "series": clean(series),
-                "date": clean(talk.css("div.talk-date ::text").getall()),
-                "presenter": clean(talk.css("div.talk-presenter ::text").getall()),
-                "title": clean(talk.css("a.talk-title-link ::text, div > span ::text").getall()),
-                "video_url": videos[0] if videos else "",
-                "abstract": abstract.strip(),
-                "bio": bio.replace("Livestream Link", "").replace("Recording", "").strip(),
-            }
+        # The series heading is looked up once per list, not per talk: an
+        # XPath "preceding::h2" from each talk is quadratic in the page.
+        for talks in response.css("div.talk-list"):
+            series = clean(talks.xpath("preceding::h2[1]//text()").getall())
+            for talk in talks.css("div.talk"):
+                yield self.talk(talk, series)
+
+    def talk(self, talk, series):
+        details = talk.css("details")
+        body = clean(details.xpath("./text()|./*[not(self::summary)]//text()").getall())
+        abstract, _, bio = body.partition("Bio:")
+        videos = talk.css("a::attr(href)").getall()
+        return {
+            "series": series,
+            "date": clean(talk.css("div.talk-date ::text").getall()),
+            "presenter": clean(talk.css("div.talk-presenter ::text").getall()),
+            "title": clean(talk.css("a.talk-title-link ::text, div > span ::text").getall()),
+            "video_url": videos[0] if videos else "",
+            "abstract": abstract.strip(),
+            "bio": bio.replace("Livestream Link", "").replace("Recording", "").strip(),
+        }

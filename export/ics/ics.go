@@ -329,6 +329,9 @@ func isURI(s string) bool {
 // TEXT. Other controls become spaces so the words they separated stay
 // apart.
 func clean(s string) string {
+	if isClean(s) {
+		return s // most text: no copy
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
@@ -342,6 +345,16 @@ func clean(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// isClean reports whether clean would return s as it is.
+func isClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 // oneLine is clean for a value read as one line (a title, a name): a line
