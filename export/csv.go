@@ -68,9 +68,10 @@ func WriteSpeakersCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error
 // also turn the "\n\n" between paragraphs of an abstract into "\r\n\r\n",
 // changing the text; pandas, R and spreadsheets read both line endings.
 type csvWriter struct {
-	w    *csv.Writer
-	safe bool
-	err  error
+	w       *csv.Writer
+	safe    bool
+	err     error
+	defused []string // the row written, when safe
 }
 
 func newCSVWriter(w io.Writer, opt CSVOptions) *csvWriter {
@@ -82,9 +83,12 @@ func (c *csvWriter) write(row []string) {
 		return
 	}
 	if c.safe {
-		for i, cell := range row {
-			row[i] = defuseFormula(cell)
+		// Into a row of its own: the caller's may be shared (a header).
+		c.defused = c.defused[:0]
+		for _, cell := range row {
+			c.defused = append(c.defused, defuseFormula(cell))
 		}
+		row = c.defused
 	}
 	c.err = c.w.Write(row)
 }
