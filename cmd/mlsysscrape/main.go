@@ -9,11 +9,13 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
 func main() {
 	quietStdlibLog()
+	tuneGC()
 	ctx, stop := withSignals(context.Background())
 	code := run(ctx, os.Args[1:], streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
 	stop()
@@ -26,6 +28,22 @@ func main() {
 // with). Everything mlsysscrape says goes through streams; nothing uses
 // the standard logger.
 func quietStdlibLog() { log.SetOutput(io.Discard) }
+
+// gcPercent is the collector's setting unless GOGC says otherwise. A run
+// holds its records two or three times over (read, merged, written) for a
+// moment, and the default, 100, lets the heap double over what is live
+// before collecting: on a page of 50,000 talks, a peak of 797 MiB against
+// 648 MiB at 50, which costs 7% more time (6.4 to 6.8 s). Real pages are
+// a thousand times smaller, where neither shows.
+const gcPercent = 50
+
+// tuneGC sets the collector to gcPercent, unless the GOGC environment
+// variable sets it: the user's word goes.
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
+}
 
 // signalled is the cause of a run cancelled by a signal.
 type signalled struct{ sig os.Signal }
