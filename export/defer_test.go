@@ -96,10 +96,7 @@ func TestUnchangedSeesWhatARunMustMend(t *testing.T) {
 func TestLoadChecksAStoreEditedSinceItsCommit(t *testing.T) {
 	dir := t.TempDir()
 	commit(t, dir, sampleRun())
-	editSQLite(t, dir, `INSERT INTO talks SELECT 'mlsys-fait-poms-again', kind, event, series, session, date, start_time, end_time,
-		title, speakers, affiliations, roles, abstract, bio, video_url, youtube_id, video_kind, slides_url, source_urls,
-		'2022-03-01', '2022-03-01', previous_ids, 0, section, notes FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
-		`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role, person_key FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`)
+	editSQLite(t, dir, faitPomsTwice...)
 	state := fixturetest.SettleFolder(t, dir)
 	s := openDeferred(t, dir)
 	var ce *export.ContractError

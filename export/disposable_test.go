@@ -156,11 +156,7 @@ func TestOpenRemovesStaleTempsWhenItFails(t *testing.T) {
 		}, func(err error) bool { return errors.Is(err, normalize.ErrUnknownField) }},
 		{"one talk twice", func(t *testing.T, dir string) {
 			commit(t, dir, sampleRun())
-			editSQLite(t, dir, `INSERT INTO talks SELECT 'mlsys-fait-poms-again', kind, event, series, session, date, start_time, end_time,
-				title, speakers, affiliations, roles, abstract, bio, video_url, youtube_id, video_kind, slides_url, source_urls,
-				'2022-03-01', '2022-03-01', previous_ids, 0, section, notes FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
-				`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role, person_key FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`,
-				`INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`)
+			editSQLite(t, dir, append(faitPomsTwice, `INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`)...)
 		}, func(err error) bool { var e *export.ContractError; return errors.As(err, &e) }},
 		{"store deleted", func(t *testing.T, dir string) {
 			commit(t, dir, sampleRun())

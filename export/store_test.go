@@ -623,19 +623,23 @@ func TestOpenRefusesANewerSchema(t *testing.T) {
 	}
 }
 
+// faitPomsTwice gives the sample's mlsys-2022-02-24-fait-poms (first seen
+// 2022-02-20) a second record, not listed, first seen 2022-03-01, as an
+// edit of the store would leave it.
+var faitPomsTwice = []string{
+	`INSERT INTO talks SELECT 'mlsys-fait-poms-again', kind, event, series, session, date, start_time, end_time,
+		title, speakers, affiliations, roles, abstract, bio, video_url, youtube_id, video_kind, slides_url, source_urls,
+		'2022-03-01', '2022-03-01', previous_ids, 0, section, notes FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
+	`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role, person_key FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`,
+}
+
 // A store holding one talk twice breaks the contract: Open refuses it and
 // changes nothing; Repair merges the records into the one seen first,
 // keeping the other's id as a previous id, and says so.
 func TestOpenRefusesOneTalkTwiceAndRepairMergesIt(t *testing.T) {
 	dir := t.TempDir()
 	commit(t, dir, sampleRun())
-	// A second record of mlsys-2022-02-24-fait-poms (first seen
-	// 2022-02-20), not listed, as an edit of the store would leave it.
-	editSQLite(t, dir, `INSERT INTO talks SELECT 'mlsys-fait-poms-again', kind, event, series, session, date, start_time, end_time,
-		title, speakers, affiliations, roles, abstract, bio, video_url, youtube_id, video_kind, slides_url, source_urls,
-		'2022-03-01', '2022-03-01', previous_ids, 0, section, notes FROM talks WHERE id = 'mlsys-2022-02-24-fait-poms'`,
-		`INSERT INTO speakers SELECT 'mlsys-fait-poms-again', position, name, affiliation, role, person_key FROM speakers WHERE talk_id = 'mlsys-2022-02-24-fait-poms'`,
-		`INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`)
+	editSQLite(t, dir, append(faitPomsTwice, `INSERT INTO talks_fts(talks_fts) VALUES ('rebuild')`)...)
 	before := fixturetest.SettleFolder(t, dir)
 	rows := storeRows(t, dir)
 
