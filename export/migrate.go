@@ -41,7 +41,7 @@ func migrateFrom2(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer tx.ExecContext(ctx, `PRAGMA legacy_alter_table = OFF`)
 	steps := []string{dropViews, `DROP TABLE IF EXISTS talks_fts`,
-		talksTable("talks_v3", talks.decls) + speakersTableOnly("speakers_v3", speakers.decls),
+		talksTable("talks_v3", talks.decls) + speakersTable("speakers_v3", speakers.decls),
 		copyRows("talks", "talks_v3", append([]string{"rowid"}, columnNames(talkColumns)...), talks.names, nil),
 		copyRows("speakers", "speakers_v3", speakersCSVHeader, speakers.names, map[string]string{
 			// person_key is new: derived from the name by the rewrite that follows.
@@ -49,7 +49,7 @@ func migrateFrom2(ctx context.Context, tx *sql.Tx) error {
 		}),
 		`DROP TABLE talks`, `ALTER TABLE talks_v3 RENAME TO talks`,
 		`DROP TABLE speakers`, `ALTER TABLE speakers_v3 RENAME TO speakers`,
-		`CREATE INDEX IF NOT EXISTS speakers_by_person ON speakers(person_key)`,
+		speakersIndex,
 		strings.Join(append(talks.indexes, speakers.indexes...), ";\n"),
 		// The index is built as the records are written again.
 		derivedTables, ftsSchema, viewsSchema, stateTable,
@@ -74,13 +74,6 @@ var dropViews = func() string {
 	}
 	return b.String()
 }()
-
-// speakersTableOnly is speakersTable without its index, which names the
-// table by its final name.
-func speakersTableOnly(name string, extra []string) string {
-	decl := speakersTable(name, extra)
-	return decl[:strings.Index(decl, "CREATE INDEX")]
-}
 
 // additions are what a user added to one of the store's tables: columns
 // (their names, and their declarations as the table gives them), and the

@@ -31,7 +31,7 @@ import (
 //
 // Tables, views, indexes and columns of a user's are left alone.
 func storeSchema() string {
-	return talksTable("talks", nil) + speakersTable("speakers", nil) + storeTables + derivedTables + ftsSchema + viewsSchema
+	return talksTable("talks", nil) + speakersTable("speakers", nil) + speakersIndex + storeTables + derivedTables + ftsSchema + viewsSchema
 }
 
 // talksTable declares table talks (under name, for a migration), its
@@ -52,9 +52,11 @@ func speakersTable(name string, extra []string) string {
 		decls = append(decls, c.name+" TEXT")
 	}
 	decls = append(append(decls, extra...), "PRIMARY KEY (talk_id, position)")
-	return "CREATE TABLE " + name + " (\n\t" + strings.Join(decls, ",\n\t") + "\n) WITHOUT ROWID;\n" +
-		"CREATE INDEX IF NOT EXISTS speakers_by_person ON speakers(person_key);\n"
+	return "CREATE TABLE " + name + " (\n\t" + strings.Join(decls, ",\n\t") + "\n) WITHOUT ROWID;\n"
 }
+
+// speakersIndex finds a person's talks by person_key.
+const speakersIndex = "CREATE INDEX IF NOT EXISTS speakers_by_person ON speakers(person_key);\n"
 
 var storeTables = aliasesTable + sourcesTable("sources") + `
 CREATE TABLE talk_versions (

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -377,7 +378,7 @@ func placeNote(talks []Talk, speakers []noteSpeaker, event, heading string) (tal
 	// One person named, by words that name several talks' speakers alike.
 	var rivals []string
 	for _, h := range hits {
-		if h.overlaps(named[0]) && h.cost == named[0].cost && !samePerson(h.sp, named[0].sp) && !contains(rivals, h.sp.name) {
+		if h.overlaps(named[0]) && h.cost == named[0].cost && !samePerson(h.sp, named[0].sp) && !slices.Contains(rivals, h.sp.name) {
 			rivals = append(rivals, h.sp.name)
 		}
 	}
@@ -433,15 +434,6 @@ func idsOf(talks []Talk, idx []int) string {
 		ids[i] = talks[t].ID
 	}
 	return strings.Join(ids, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // headingParts cuts a heading into the folded words of its parts (see
