@@ -65,34 +65,27 @@ func lineASCII(s string) (line string, ok bool) {
 	if clean && (!space || s == "") {
 		return s, true
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	pendingSpace := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case isASCIISpace(c):
-			pendingSpace = b.Len() > 0
-		case c < 0x20 || c == 0x7f:
-		default:
-			if pendingSpace {
-				b.WriteByte(' ')
-				pendingSpace = false
-			}
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), true
+	return cleanLine(s), true // ASCII is its own NFC
 }
 
 // isASCIISpace reports whether c is one of the ASCII bytes unicode.IsSpace
 // accepts: tab, line feed, vertical tab, form feed, carriage return, space.
 func isASCIISpace(c byte) bool { return c == ' ' || ('\t' <= c && c <= '\r') }
 
-// lineUnicode is Line of any string. Page text that is not ASCII is
-// mostly ASCII still (a quote, an accent here and there): ASCII bytes are
-// handled as lineASCII handles them, and only the others are decoded and
-// looked up in the Unicode tables.
+// lineUnicode is Line of any string.
 func lineUnicode(s string) string {
+	// NFC last: removing an invisible character can bring a base letter and
+	// its combining mark together, and composition cannot create a space or
+	// an invisible character, so the result stays clean.
+	return norm.NFC.String(cleanLine(s))
+}
+
+// cleanLine is Line but for NFC: spaces and line breaks collapsed to single
+// spaces, the ends trimmed, invisible characters and invalid UTF-8
+// removed. Page text that is not ASCII is mostly ASCII still (a quote, an
+// accent here and there): ASCII bytes are handled inline, and only the
+// others are decoded and looked up in the Unicode tables.
+func cleanLine(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	pendingSpace := false
@@ -129,10 +122,7 @@ func lineUnicode(s string) string {
 		}
 		i += size
 	}
-	// NFC last: removing an invisible character can bring a base letter and
-	// its combining mark together, and composition cannot create a space or
-	// an invisible character, so the result stays clean.
-	return norm.NFC.String(b.String())
+	return b.String()
 }
 
 // Fold is the key two spellings of the same name or event compare equal
