@@ -78,14 +78,7 @@ func anchorOf(r *raw.Talk) string {
 // machine's cores: on a page of 50,000 talks this is most of Build.
 func readTalks(raws []raw.Talk) ([]Talk, []Note) {
 	talks := make([]Talk, len(raws))
-	workers := min(runtime.GOMAXPROCS(0), len(raws)/talksPerWorker)
-	if workers < 2 {
-		var rep Report
-		for i := range raws {
-			talks[i] = fromRaw(&raws[i], &rep)
-		}
-		return talks, rep.Warnings
-	}
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(raws)/talksPerWorker))
 	reps := make([]Report, workers)
 	chunk := (len(raws) + workers - 1) / workers
 	var wg sync.WaitGroup
@@ -105,8 +98,8 @@ func readTalks(raws []raw.Talk) ([]Talk, []Note) {
 	return talks, warnings
 }
 
-// talksPerWorker is the fewest talks worth a goroutine of readTalks: a
-// real page's few dozen are read faster than goroutines start.
+// talksPerWorker is the fewest talks worth a goroutine of readTalks of
+// their own: a real page's few dozen are read by one.
 const talksPerWorker = 1024
 
 // SeriesOrSection reads the heading a page lists a talk under: a series
