@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -71,8 +70,5 @@ func WriteChangesJSON(w io.Writer, changes []normalize.Change) error {
 	if changes == nil {
 		changes = []normalize.Change{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(changes)
+	return writeJSONDoc(w, changes)
 }

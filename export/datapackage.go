@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -204,14 +203,4 @@ func talkSchemaField(c column) (schemaField, error) {
 		f.Constraints = &constraints{Required: true, Unique: true}
 	}
 	return f, nil
-}
-
-// writeJSONDoc writes v as the dataset's descriptions are written: two
-// spaces of indent, a final newline, and <, > and & as themselves, since
-// these files are read by people as much as by programs.
-func writeJSONDoc(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

@@ -139,10 +139,17 @@ func WriteManifest(w io.Writer, m *Manifest) error {
 	if out.Files == nil {
 		out.Files = map[string]File{}
 	}
+	return writeJSONDoc(w, &out)
+}
+
+// writeJSONDoc writes v as the folder's JSON documents are written
+// (manifest.json, the change list, datapackage.json, metadata.json):
+// indented by two spaces, "<", ">" and "&" as they are, a final newline.
+func writeJSONDoc(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(&out)
+	return enc.Encode(v)
 }
 
 func nonNil[S ~[]E, E any](s S) S {
