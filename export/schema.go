@@ -114,7 +114,7 @@ CREATE TABLE runs (
 // (recordsDigest). A run compares it with manifest.json's to know, before
 // reading a record, that the views describe the store.
 const stateTable = `
-CREATE TABLE IF NOT EXISTS store_state (
+CREATE TABLE store_state (
 	id             INTEGER PRIMARY KEY CHECK (id = 1),
 	records_sha256 TEXT NOT NULL
 );

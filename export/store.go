@@ -363,8 +363,6 @@ func (s *Store) open(ctx context.Context, repair, deferRecords bool) error {
 		}
 	} else if err := addMissingColumns(ctx, tx); err != nil {
 		return fmt.Errorf("upgrading %s: %w", path, err)
-	} else if _, err := tx.ExecContext(ctx, stateTable); err != nil {
-		return fmt.Errorf("upgrading %s: %w", path, err)
 	} else if err := s.loadState(ctx, tx); err != nil {
 		return err
 	} else if s.unread = deferRecords && s.onDisk != nil && s.describes(s.onDisk); !s.unread {
