@@ -141,9 +141,14 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	// second. The transaction commits only once they are staged, as when
 	// one followed the other.
 	s.recordsDigest() // read by both: computed before they start
-	staging := s.stageViewsAsync(set, talks, want, run.CSV, res)
+	delta := compareRecords(s.talks, talks)
+	vr := viewRun{talks: talks, kept: keptRecords(s.talks, talks, delta), want: want, opt: run.CSV}
+	if run.Manifest != nil {
+		vr.toolVersion = run.Manifest.ToolVersion
+	}
+	staging := s.stageViewsAsync(set, vr, res)
 	defer staging.wait()
-	delta, digest, err := s.checkedDelta(talks)
+	digest, err := s.checkedRecords(talks, delta)
 	if err != nil {
 		return nil, err
 	}
@@ -170,37 +175,6 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	return res, err
 }
 
-// viewStaging is stageViews running on its own goroutine.
-type viewStaging struct {
-	done   chan struct{}
-	joined bool
-	views  map[string]File
-	err    error
-}
-
-// stageViewsAsync starts stageViews; wait returns its result.
-func (s *Store) stageViewsAsync(set *fileSet, talks []normalize.Talk, want map[string]bool, opt CSVOptions, res *CommitResult) *viewStaging {
-	vs := &viewStaging{done: make(chan struct{})}
-	go func() {
-		defer close(vs.done)
-		vs.views, vs.err = s.stageViews(set, talks, want, opt, res)
-	}()
-	return vs
-}
-
-// wait waits for the views to be staged and reports the first error:
-// staging's, or the "views staged" step's.
-func (vs *viewStaging) wait() error {
-	if !vs.joined {
-		<-vs.done
-		vs.joined = true
-		if vs.err == nil {
-			vs.err = step("views staged")
-		}
-	}
-	return vs.err
-}
-
 // checkedRun checks a run before anything is staged, so that a run Commit
 // refuses changes no file: its formats must be ones Commit writes, and its
 // records must keep every record the store holds (checkRun). It returns
@@ -217,23 +191,21 @@ func (s *Store) checkedRun(run *Run) ([]normalize.Talk, map[string]bool, error) 
 	return talks, want, nil
 }
 
-// checkedDelta compares the run's records with the store's, and checks
-// the records that changed against the contract before the transaction
-// starts, so that a run that breaks it changes nothing. It returns the
-// delta and the records digest after the run: the store's (computed once
-// per Store) when no record changed.
-func (s *Store) checkedDelta(talks []normalize.Talk) (recordDelta, string, error) {
-	digest := s.recordsDigest()
-	delta := compareRecords(s.talks, talks)
-	if len(delta.changed) > 0 {
-		// What a run makes of a dataset keeps to the contract (Merge
-		// merges the records of one talk); this is the net under it.
-		if problems := checkRecordsAmong(talks, delta.changed, TalksSQLite, storeName(talks)); len(problems) > 0 {
-			return recordDelta{}, "", fmt.Errorf("refusing to commit to %s: %w", s.dir, &ContractError{Dir: s.dir, Problems: problems})
-		}
-		digest = recordsDigest(talks)
+// checkedRecords checks the records that changed (delta, from
+// compareRecords) against the contract before the transaction starts, so
+// that a run that breaks it changes nothing. It returns the records
+// digest after the run: the store's (computed once per Store) when no
+// record changed.
+func (s *Store) checkedRecords(talks []normalize.Talk, delta recordDelta) (string, error) {
+	if len(delta.changed) == 0 {
+		return s.recordsDigest(), nil
 	}
-	return delta, digest, nil
+	// What a run makes of a dataset keeps to the contract (Merge merges
+	// the records of one talk); this is the net under it.
+	if problems := checkRecordsAmong(talks, delta.changed, TalksSQLite, storeName(talks)); len(problems) > 0 {
+		return "", fmt.Errorf("refusing to commit to %s: %w", s.dir, &ContractError{Dir: s.dir, Problems: problems})
+	}
+	return recordsDigest(talks), nil
 }
 
 // applyRun writes the run into the store (writeStore) and reports whether
@@ -461,6 +433,27 @@ func compareRecords(before, after []normalize.Talk) recordDelta {
 		}
 	}
 	return d
+}
+
+// keptRecords maps each record of after to its index in before when
+// delta leaves it as it was, and to -1 when it is new or changed.
+func keptRecords(before, after []normalize.Talk, delta recordDelta) []int {
+	at := make(map[string]int, len(before))
+	for i := range before {
+		at[before[i].ID] = i
+	}
+	kept := make([]int, len(after))
+	for i := range after {
+		if j, ok := at[after[i].ID]; ok {
+			kept[i] = j
+		} else {
+			kept[i] = -1
+		}
+	}
+	for _, i := range delta.changed {
+		kept[i] = -1
+	}
+	return kept
 }
 
 func (d recordDelta) none() bool { return len(d.changed) == 0 && len(d.gone) == 0 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -31,34 +32,71 @@ type CSVOptions struct {
 // (DtypeWarning) unless given low_memory=False; no writing of an empty
 // cell avoids that.
 func WriteTalksCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error {
-	cw := newCSVWriter(w, opt)
-	cw.write(talksCSVHeader)
-	row := make([]string, len(talkColumns))
-	for i := range talks {
-		for c, col := range talkColumns {
-			row[c] = col.cell(&talks[i])
-		}
-		cw.write(row)
-	}
-	return cw.close()
+	return talksCSV.render(w, talks, opt, nil)
 }
 
 // WriteSpeakersCSV writes speakers.csv: one row per speaker of each talk,
 // talks in the order given, speakers in page order, position counting from 1.
 func WriteSpeakersCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error {
-	cw := newCSVWriter(w, opt)
-	cw.write(speakersCSVHeader)
-	row := make([]string, len(speakersCSVHeader))
-	for _, t := range talks {
-		for i := range t.Speakers {
-			row = append(row[:0], t.ID, strconv.Itoa(i+1))
-			for _, c := range speakerColumns {
-				row = append(row, c.get(&t.Speakers[i]))
+	return speakersCSV.render(w, talks, opt, nil)
+}
+
+// talksCSV and speakersCSV are the CSV files as views of records: a
+// talk's fragment is its row, or its speakers' rows.
+var (
+	talksCSV = &recordView{
+		head: csvHeader(talksCSVHeader),
+		fragments: csvFragments(func(cw *csvWriter, t *normalize.Talk, row []string) {
+			for _, col := range talkColumns {
+				row = append(row, col.cell(t))
 			}
 			cw.write(row)
+		}),
+		units:   oneUnit,
+		unitLen: csvRowLen,
+	}
+	speakersCSV = &recordView{
+		head: csvHeader(speakersCSVHeader),
+		fragments: csvFragments(func(cw *csvWriter, t *normalize.Talk, row []string) {
+			for i := range t.Speakers {
+				row = append(row[:0], t.ID, strconv.Itoa(i+1))
+				for _, c := range speakerColumns {
+					row = append(row, c.get(&t.Speakers[i]))
+				}
+				cw.write(row)
+			}
+		}),
+		units:   func(t *normalize.Talk) int { return len(t.Speakers) },
+		unitLen: csvRowLen,
+	}
+)
+
+// csvHeader is a header row as the CSV writers write it (with any
+// options: no column name begins with a formula's character).
+func csvHeader(names []string) string {
+	var b bytes.Buffer
+	cw := newCSVWriter(&b, CSVOptions{})
+	cw.write(names)
+	cw.flush()
+	return b.String()
+}
+
+// csvFragments makes a recordView's fragments from rows, which writes a
+// record's rows to cw, building each in row (empty, with room for them).
+func csvFragments(rows func(cw *csvWriter, t *normalize.Talk, row []string)) func(CSVOptions) func([]byte, *normalize.Talk) ([]byte, error) {
+	return func(opt CSVOptions) func([]byte, *normalize.Talk) ([]byte, error) {
+		var b bytes.Buffer
+		cw := newCSVWriter(&b, opt)
+		row := make([]string, 0, max(len(talkColumns), len(speakersCSVHeader)))
+		return func(dst []byte, t *normalize.Talk) ([]byte, error) {
+			b.Reset()
+			rows(cw, t, row[:0])
+			if err := cw.flush(); err != nil {
+				return dst, err
+			}
+			return append(dst, b.Bytes()...), nil
 		}
 	}
-	return cw.close()
 }
 
 // csvWriter is a csv.Writer that remembers its first error, so callers can
@@ -93,12 +131,14 @@ func (c *csvWriter) write(row []string) {
 	c.err = c.w.Write(row)
 }
 
-func (c *csvWriter) close() error {
+// flush writes the rows written so far out, and reports the first error.
+func (c *csvWriter) flush() error {
 	if c.err != nil {
 		return c.err
 	}
 	c.w.Flush()
-	return c.w.Error()
+	c.err = c.w.Error()
+	return c.err
 }
 
 // defuseFormula prefixes a cell that a spreadsheet would evaluate with a

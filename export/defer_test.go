@@ -33,13 +33,13 @@ func TestOpenDefersRecords(t *testing.T) {
 	if s.Talks() != nil || s.Count() != 7 {
 		t.Fatalf("deferred: %d records read, Count %d; want none read, 7", len(s.Talks()), s.Count())
 	}
-	if !s.Unchanged(allFormats, "v0.1.0") {
+	if !s.Unchanged(allFormats, export.CSVOptions{}, "v0.1.0") {
 		t.Error("Unchanged = false for a folder as its last run left it")
 	}
-	if s.Unchanged(allFormats, "v0.2.0") {
+	if s.Unchanged(allFormats, export.CSVOptions{}, "v0.2.0") {
 		t.Error("Unchanged = true for another version of mlsysscrape, whose views may differ")
 	}
-	if s.Unchanged(append(allFormats, export.FormatICS), "v0.1.0") {
+	if s.Unchanged(append(allFormats, export.FormatICS), export.CSVOptions{}, "v0.1.0") {
 		t.Error("Unchanged = true though talks.ics is asked for and missing")
 	}
 	if err := s.Load(context.Background()); err != nil {
@@ -71,6 +71,7 @@ func TestUnchangedSeesWhatARunMustMend(t *testing.T) {
 		{"a view the manifest does not list", func(t *testing.T, dir string) {
 			editManifest(t, dir, func(m *export.Manifest) { delete(m.Files, export.SpeakersCSV) })
 		}},
+		{"a run asking for --csv-safe", nil},
 		{"the manifest behind the store", func(t *testing.T, dir string) {
 			editManifest(t, dir, func(m *export.Manifest) {
 				f := m.Files[export.TalksSQLite]
@@ -82,8 +83,11 @@ func TestUnchangedSeesWhatARunMustMend(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			commit(t, dir, sampleRun())
-			tc.edit(t, dir)
-			if openDeferred(t, dir).Unchanged(allFormats, "v0.1.0") {
+			csv := export.CSVOptions{Safe: tc.edit == nil}
+			if tc.edit != nil {
+				tc.edit(t, dir)
+			}
+			if openDeferred(t, dir).Unchanged(allFormats, csv, "v0.1.0") {
 				t.Error("Unchanged = true")
 			}
 		})

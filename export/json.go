@@ -23,24 +23,25 @@ import (
 // Encoder re-validates its own output while indenting it, which takes
 // twice as long as the encoding.
 func WriteJSON(w io.Writer, talks []normalize.Talk) error {
-	if len(talks) == 0 {
-		_, err := io.WriteString(w, "[]\n")
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	var rec, indented []byte
-	bw.WriteString("[\n  ")
-	for i := range talks {
-		if i > 0 {
-			bw.WriteString(",\n  ")
+	return talksJSON.render(w, talks, CSVOptions{}, nil)
+}
+
+// talksJSON is talks.json as a view of records: each record, indented one
+// level inside the array.
+var talksJSON = &recordView{
+	head:  "[\n  ",
+	sep:   ",\n  ",
+	tail:  "\n]\n",
+	empty: "[]\n",
+	fragments: func(CSVOptions) func([]byte, *normalize.Talk) ([]byte, error) {
+		var rec []byte
+		return func(dst []byte, t *normalize.Talk) ([]byte, error) {
+			rec = normalize.AppendJSON(rec[:0], t)
+			return appendIndented(dst, rec, "  "), nil
 		}
-		// The record sits one level inside the array.
-		rec = normalize.AppendJSON(rec[:0], &talks[i])
-		indented = appendIndented(indented[:0], rec, "  ")
-		bw.Write(indented)
-	}
-	bw.WriteString("\n]\n")
-	return bw.Flush()
+	},
+	units:   oneUnit,
+	unitLen: jsonRecordLen,
 }
 
 // appendIndented appends to dst the compact JSON value src, as

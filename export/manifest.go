@@ -61,4 +61,7 @@ type File struct {
 	// recordsDigest) rather than its bytes: it is written in place, and
 	// tables a user adds to it are welcome.
 	RecordsSHA256 string `json:"records_sha256,omitempty"`
+	// CSVSafe says a CSV view was written with CSVOptions.Safe: its cells
+	// that began with =, +, - or @ carry a leading single quote.
+	CSVSafe bool `json:"csv_safe,omitempty"`
 }

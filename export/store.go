@@ -237,9 +237,9 @@ func (s *Store) Load(ctx context.Context) error {
 // describe the store (manifest.json's digest is the one the store keeps),
 // manifest.json was written by this schema and toolVersion (whose views
 // would be the same bytes), and every view the folder keeps for formats
-// is there, listed in manifest.json with its size. When it reports false,
+// is there, listed in manifest.json with its size and written with csv. When it reports false,
 // the run commits as any other, which regenerates what is missing.
-func (s *Store) Unchanged(formats []string, toolVersion string) bool {
+func (s *Store) Unchanged(formats []string, csv CSVOptions, toolVersion string) bool {
 	m := s.onDisk
 	want, err := parseFormats(formats)
 	if err != nil || m == nil || s.db == nil || !s.describes(m) ||
@@ -256,7 +256,7 @@ func (s *Store) Unchanged(formats []string, toolVersion string) bool {
 			if ok || want[v.format] {
 				return false
 			}
-		case !ok || !info.Mode().IsRegular() || info.Size() != listed.Bytes:
+		case !ok || !info.Mode().IsRegular() || info.Size() != listed.Bytes || listed.CSVSafe != v.csvSafe(csv):
 			return false
 		}
 	}

@@ -10,30 +10,65 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mlsysscrape/mlsysscrape/export/ics"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
-// view is a file rendered from the records.
+// view is a file of the dataset folder rendered from the records, or
+// (a descriptor) from the code alone.
 type view struct {
-	name   string
-	format string
-	render func(w io.Writer, talks []normalize.Talk, opt CSVOptions) error
-	rows   func(talks []normalize.Talk) int
+	name    string
+	format  string
+	records *recordView             // nil for a descriptor
+	write   func(w io.Writer) error // a descriptor's content
+	rows    func(talks []normalize.Talk) int
 }
 
 // views are the dataset's views, in the order they are renamed into place.
 var views = []view{
-	{TalksJSON, FormatJSON, func(w io.Writer, talks []normalize.Talk, _ CSVOptions) error { return WriteJSON(w, talks) }, countTalks},
-	{TalksCSV, FormatCSV, WriteTalksCSV, countTalks},
-	{SpeakersCSV, FormatCSV, WriteSpeakersCSV, countSpeakers},
-	{TalksICS, FormatICS, func(w io.Writer, talks []normalize.Talk, _ CSVOptions) error { return ics.Write(w, talks) }, countDated},
+	{TalksJSON, FormatJSON, talksJSON, nil, countTalks},
+	{TalksCSV, FormatCSV, talksCSV, nil, countTalks},
+	{SpeakersCSV, FormatCSV, speakersCSV, nil, countSpeakers},
+	{TalksICS, FormatICS, talksICS, nil, countDated},
 	// The descriptors depend on the code, not the records: they are
 	// rewritten when a version of mlsysscrape describes the data anew.
-	{DataPackageJSON, FormatCSV, func(w io.Writer, _ []normalize.Talk, _ CSVOptions) error { return WriteDataPackage(w) }, countNone},
-	{DatasetteJSON, FormatSQLite, func(w io.Writer, _ []normalize.Talk, _ CSVOptions) error { return WriteDatasetteMetadata(w) }, countNone},
+	{DataPackageJSON, FormatCSV, nil, WriteDataPackage, countNone},
+	{DatasetteJSON, FormatSQLite, nil, WriteDatasetteMetadata, countNone},
+}
+
+// talksICS is talks.ics as a view of records: a dated talk's fragment is
+// its event, an undated talk's is empty.
+var talksICS = &recordView{
+	head:  ics.Head,
+	tail:  ics.Tail,
+	check: ics.Check,
+	fragments: func(CSVOptions) func([]byte, *normalize.Talk) ([]byte, error) {
+		return ics.AppendEvent
+	},
+	units: func(t *normalize.Talk) int {
+		if t.Date == "" {
+			return 0
+		}
+		return 1
+	},
+	unitLen: icsEventLen,
+}
+
+// render writes the view of talks.
+func (v view) render(w io.Writer, talks []normalize.Talk, opt CSVOptions) error {
+	if v.records == nil {
+		return v.write(w)
+	}
+	return v.records.render(w, talks, opt, nil)
+}
+
+// csvSafe is what manifest.json says of how view v was written with opt:
+// whether its cells were defused (CSVOptions.Safe).
+func (v view) csvSafe(opt CSVOptions) bool {
+	return opt.Safe && v.records != nil && v.format == FormatCSV
 }
 
 func countNone([]normalize.Talk) int { return 0 }
@@ -67,44 +102,154 @@ func countSpeakers(talks []normalize.Talk) int {
 	return n
 }
 
-// stageViews renders the views the folder keeps and stages those whose
-// bytes change. A folder keeps a view that is asked for, that is in it, or
-// that its manifest lists (a view deleted is regenerated). A view that
-// changes while the records did not, or that did not match the manifest,
-// was missing or damaged: res.Repaired says so. It returns every kept
-// view's File.
-func (s *Store) stageViews(set *fileSet, talks []normalize.Talk, want map[string]bool, opt CSVOptions, res *CommitResult) (map[string]File, error) {
+// viewRun is what staging the views needs of a run.
+type viewRun struct {
+	talks []normalize.Talk // the records after the run, in order
+	// kept[i] is the index among the store's records of talks[i], when
+	// the run left that record as it was; -1 otherwise.
+	kept        []int
+	want        map[string]bool // the formats asked for
+	opt         CSVOptions
+	toolVersion string // of the run's mlsysscrape; "" if unknown
+}
+
+// viewJob is a view a run stages, and what staging it found.
+type viewJob struct {
+	v       view
+	path    string
+	staged  *stagingFile
+	file    File  // the staged file's
+	err     error // rendering's
+	disk    File  // the file on disk's, unless diskErr
+	diskErr error
+}
+
+// viewStaging stages a run's views on a goroutine of its own, while the
+// store's transaction is written; wait renders those still waiting on
+// the goroutine that calls it, so that a short transaction (a run that
+// changed a few records) leaves no core idle.
+type viewStaging struct {
+	s      *Store
+	set    *fileSet
+	run    viewRun
+	res    *CommitResult
+	jobs   []*viewJob
+	queue  chan *viewJob
+	done   chan struct{}
+	joined bool
+	views  map[string]File
+	err    error
+}
+
+// stageViewsAsync starts staging the views the folder keeps; wait
+// returns every kept view's File. A folder keeps a view that is asked
+// for, that is in it, or that its manifest lists (a view deleted is
+// regenerated). A view whose bytes do not change is not staged. A view
+// that changes while the records did not, or that did not match the
+// manifest, was missing or damaged: res.Repaired says so.
+func (s *Store) stageViewsAsync(set *fileSet, run viewRun, res *CommitResult) *viewStaging {
+	vs := &viewStaging{s: s, set: set, run: run, res: res, done: make(chan struct{})}
+	vs.jobs, vs.err = s.viewJobs(set, run, res)
+	vs.queue = make(chan *viewJob, len(vs.jobs))
+	if vs.err == nil {
+		for _, j := range vs.jobs {
+			vs.queue <- j
+		}
+	}
+	close(vs.queue)
+	go func() {
+		defer close(vs.done)
+		vs.work()
+	}()
+	return vs
+}
+
+func (vs *viewStaging) work() {
+	for j := range vs.queue {
+		vs.s.stageView(j, vs.run)
+	}
+}
+
+// wait waits for the views to be staged, rendering those no goroutine has
+// started, and reports the first error: staging's, or the "views staged"
+// step's.
+func (vs *viewStaging) wait() error {
+	if !vs.joined {
+		vs.work()
+		<-vs.done
+		vs.joined = true
+		if vs.err == nil {
+			vs.views, vs.err = vs.s.stagedViews(vs.set, vs.jobs, vs.res)
+		}
+		if vs.err == nil {
+			vs.err = step("views staged")
+		}
+	}
+	return vs.err
+}
+
+// viewJobs creates the staged file of each view the folder keeps (see
+// stageViewsAsync).
+func (s *Store) viewJobs(set *fileSet, run viewRun, res *CommitResult) ([]*viewJob, error) {
 	keep := map[string]bool{}
 	for _, v := range views {
 		_, listed := s.lastFile(v.name)
-		if want[v.format] || listed || exists(filepath.Join(s.dir, v.name)) {
+		if run.want[v.format] || listed || exists(filepath.Join(s.dir, v.name)) {
 			keep[v.format] = true
 		}
 	}
 	if last, ok := s.lastFile(TalksSQLite); ok && last.RecordsSHA256 != "" && last.RecordsSHA256 != s.recordsDigest() {
 		res.Repaired = append(res.Repaired, ManifestJSON+" and the views: behind the store (a run was stopped after its commit); regenerated")
 	}
-	files := map[string]File{}
+	var jobs []*viewJob
 	for _, v := range views {
 		if !keep[v.format] {
 			continue
 		}
-		// Each view is rendered straight into its staged file, hashed as
-		// it is written: a big page's talks.json is never held in memory.
-		// A view whose bytes turn out to be those on disk is unstaged.
 		staged, err := set.create(v.name)
 		if err != nil {
-			return nil, err
+			return jobs, err
 		}
-		f, err := staged.render(func(w io.Writer) error { return v.render(w, talks, opt) })
-		if err != nil {
-			return nil, fmt.Errorf("rendering %s: %w", v.name, err)
+		jobs = append(jobs, &viewJob{v: v, path: filepath.Join(s.dir, v.name), staged: staged})
+	}
+	return jobs, nil
+}
+
+// stageView renders j's view into its staged file and reads what is on
+// disk in its place.
+func (s *Store) stageView(j *viewJob, run viewRun) {
+	old := s.reusable(j.v, j.path, run)
+	// Each view is rendered straight into its staged file, hashed as it
+	// is written: a big page's talks.json is never held in memory (unless
+	// the run copies from it).
+	j.file, j.err = j.staged.render(func(w io.Writer) error {
+		if j.v.records == nil {
+			return j.v.write(w)
 		}
-		f.Rows = v.rows(talks)
-		files[v.name] = f
-		path := filepath.Join(s.dir, v.name)
-		disk, err := hashFile(path)
-		switch {
+		return j.v.records.render(w, run.talks, run.opt, old.copier(run.kept))
+	})
+	if j.err != nil {
+		j.err = fmt.Errorf("rendering %s: %w", j.v.name, j.err)
+		return
+	}
+	j.file.Rows, j.file.CSVSafe = j.v.rows(run.talks), j.v.csvSafe(run.opt)
+	if old != nil {
+		j.disk = old.file
+	} else {
+		j.disk, j.diskErr = hashFile(j.path)
+	}
+}
+
+// stagedViews unstages the views whose bytes are those on disk, notes
+// those repaired, and returns every view's File.
+func (s *Store) stagedViews(set *fileSet, jobs []*viewJob, res *CommitResult) (map[string]File, error) {
+	files := map[string]File{}
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, j.err
+		}
+		files[j.v.name] = j.file
+		switch err := j.diskErr; {
 		case errors.Is(err, errNotAFile):
 			// Something else in the view's place (a folder) is not
 			// replaced; it must not keep the run's records from the
@@ -112,16 +257,65 @@ func (s *Store) stageViews(set *fileSet, talks []normalize.Talk, want map[string
 			// it, after the store's transaction, fails and says so.
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
 			return nil, err
-		case err == nil && disk.SHA256 == f.SHA256 && disk.Bytes == f.Bytes:
-			set.unstage(v.name)
-			continue
+		case err == nil && j.disk.SHA256 == j.file.SHA256 && j.disk.Bytes == j.file.Bytes:
+			set.unstage(j.v.name)
 		default:
-			if why := s.damage(v.name, disk, err); why != "" {
-				res.Repaired = append(res.Repaired, v.name+": "+why)
+			if why := s.damage(j.v.name, j.disk, err); why != "" {
+				res.Repaired = append(res.Repaired, j.v.name+": "+why)
 			}
 		}
 	}
 	return files, nil
+}
+
+// oldView is a view on disk whose records' fragments a run may copy.
+type oldView struct {
+	file  File     // its hash and size, as read
+	frags [][]byte // each store record's fragment, in the store's order
+}
+
+// reusable reads view v's file at path for the fragments of the records
+// the run kept, when it may copy them: the file is as manifest.json lists
+// it, and manifest.json says it was written by this version of
+// mlsysscrape, with the run's CSV options, of the records the store holds.
+// Otherwise, or when the run kept no record, it returns nil: the view is
+// rendered whole.
+func (s *Store) reusable(v view, path string, run viewRun) *oldView {
+	m := s.onDisk
+	last, listed := s.lastFile(v.name)
+	if v.records == nil || !slices.ContainsFunc(run.kept, func(j int) bool { return j >= 0 }) ||
+		!listed || run.toolVersion == "" || m.ToolVersion != run.toolVersion ||
+		m.SchemaVersion != normalize.SchemaVersion || !s.describes(m) || last.CSVSafe != v.csvSafe(run.opt) {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil || int64(len(data)) != last.Bytes {
+		return nil
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != last.SHA256 {
+		return nil
+	}
+	frags, ok := v.records.split(data, s.talks)
+	if !ok || !v.records.rendersAsBefore(frags, s.talks, run.opt) {
+		return nil
+	}
+	return &oldView{file: last, frags: frags}
+}
+
+// copier returns the function that gives render the fragment of the run's
+// record i, when it is one of the records the view on disk holds; nil if
+// there is no view to copy from.
+func (o *oldView) copier(kept []int) func(i int) ([]byte, bool) {
+	if o == nil {
+		return nil
+	}
+	return func(i int) ([]byte, bool) {
+		if j := kept[i]; j >= 0 {
+			return o.frags[j], true
+		}
+		return nil, false
+	}
 }
 
 // damage says why the view name on disk (described by disk, or missing

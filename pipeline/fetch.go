@@ -102,7 +102,7 @@ func Fetch(ctx context.Context, opt FetchOptions) (*FetchResult, error) {
 		return nil, err
 	}
 	res.Built = built
-	if len(res.Failed) == 0 && len(snap.Pages) == 0 && !hadFailure(store.LastManifest()) && store.Unchanged(opt.Formats, opt.ToolVersion) {
+	if len(res.Failed) == 0 && len(snap.Pages) == 0 && !hadFailure(store.LastManifest()) && store.Unchanged(opt.Formats, opt.CSV, opt.ToolVersion) {
 		// Every page as it was, and the folder as the last run left it:
 		// nothing to merge, nothing to write. The run's report (not
 		// written: it is no news) counts what the folder holds.

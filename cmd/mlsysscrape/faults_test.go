@@ -260,6 +260,20 @@ func TestFaultCSVSafe(t *testing.T) {
 	if !bytes.Equal(pj, sj) {
 		t.Error("--csv-safe changed talks.json")
 	}
+
+	// The page unchanged, a run asking for the other setting rewrites the
+	// CSV files all the same.
+	plainCSV, _ := os.ReadFile(filepath.Join(plain, export.TalksCSV))
+	safeCSV, _ := os.ReadFile(filepath.Join(safe, export.TalksCSV))
+	for _, run := range []struct {
+		args []string
+		want []byte
+	}{{[]string{"--csv-safe"}, safeCSV}, {nil, plainCSV}, {[]string{"--csv-safe"}, safeCSV}} {
+		mustRun(t, exitOK, args(plain, run.args...)...)
+		if got, _ := os.ReadFile(filepath.Join(plain, export.TalksCSV)); !bytes.Equal(got, run.want) {
+			t.Errorf("a run over unchanged pages with %q left talks.csv written otherwise", run.args)
+		}
+	}
 }
 
 // csvCells returns the set of cells of a CSV file.

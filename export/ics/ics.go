@@ -49,15 +49,61 @@ const (
 )
 
 // Write writes talks as an iCalendar of their dated talks: one VEVENT per
-// talk with a date, in the order given.
+// talk with a date, in the order given: Head, each talk's AppendEvent,
+// then Tail.
 //
 // A dated talk whose date, times, last_seen or first_seen break the
 // dataset contract (YYYY-MM-DD, HH:MM), whose id is empty, or whose id
 // another dated talk has, is an error, reported before anything is
-// written: a calendar cannot place such an event, and two events with one
-// UID would silently become one in calendar applications.
+// written (Check): a calendar cannot place such an event, and two events
+// with one UID would silently become one in calendar applications.
 func Write(w io.Writer, talks []normalize.Talk) error {
-	events := make([]event, 0, len(talks))
+	if err := Check(talks); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, Head); err != nil {
+		return fmt.Errorf("ics: writing the calendar header: %w", err)
+	}
+	var buf []byte
+	for i := range talks {
+		// One event at a time, so that the memory a large dataset needs
+		// is one event's, not its whole calendar's.
+		buf, _ = AppendEvent(buf[:0], &talks[i]) // Check has planned it
+		if len(buf) == 0 {
+			continue
+		}
+		if _, err := w.Write(buf); err != nil {
+			return fmt.Errorf("ics: writing the event of talk %q: %w", talks[i].ID, err)
+		}
+	}
+	if _, err := io.WriteString(w, Tail); err != nil {
+		return fmt.Errorf("ics: writing the calendar end: %w", err)
+	}
+	return nil
+}
+
+// Head and Tail are what a calendar holds before its first event and
+// after its last.
+var (
+	Head = calendarLines(func(b *lines) {
+		b.prop("BEGIN", "VCALENDAR")
+		b.prop("VERSION", "2.0")
+		b.prop("PRODID", prodID)
+		b.prop("CALSCALE", "GREGORIAN")
+		b.prop("X-WR-CALNAME", escape(calName))
+	})
+	Tail = calendarLines(func(b *lines) { b.prop("END", "VCALENDAR") })
+)
+
+func calendarLines(props func(*lines)) string {
+	var b lines
+	props(&b)
+	return string(b.buf)
+}
+
+// Check reports the first dated talk of talks that a calendar cannot
+// hold (see Write).
+func Check(talks []normalize.Talk) error {
 	uids := make(map[string]bool, len(talks))
 	for i := range talks {
 		t := &talks[i]
@@ -72,33 +118,23 @@ func Write(w io.Writer, talks []normalize.Talk) error {
 			return fmt.Errorf("ics: talk %q: another dated talk has the same id, and calendar applications would show only one of the two", t.ID)
 		}
 		uids[ev.uid] = true
-		events = append(events, ev)
-	}
-
-	var b lines
-	b.prop("BEGIN", "VCALENDAR")
-	b.prop("VERSION", "2.0")
-	b.prop("PRODID", prodID)
-	b.prop("CALSCALE", "GREGORIAN")
-	b.prop("X-WR-CALNAME", escape(calName))
-	if _, err := w.Write(b.buf); err != nil {
-		return fmt.Errorf("ics: writing the calendar header: %w", err)
-	}
-	for _, ev := range events {
-		// One event at a time, so that the memory a large dataset needs is
-		// its plan, not its whole calendar.
-		b.buf = b.buf[:0]
-		ev.render(&b)
-		if _, err := w.Write(b.buf); err != nil {
-			return fmt.Errorf("ics: writing the event of talk %q: %w", ev.talk.ID, err)
-		}
-	}
-	b.buf = b.buf[:0]
-	b.prop("END", "VCALENDAR")
-	if _, err := w.Write(b.buf); err != nil {
-		return fmt.Errorf("ics: writing the calendar end: %w", err)
 	}
 	return nil
+}
+
+// AppendEvent appends to dst t's VEVENT, which depends on t alone, or
+// nothing if t is undated. Its error is Check's for t alone.
+func AppendEvent(dst []byte, t *normalize.Talk) ([]byte, error) {
+	if t.Date == "" {
+		return dst, nil
+	}
+	ev, err := plan(t)
+	if err != nil {
+		return dst, fmt.Errorf("ics: talk %q: %w", t.ID, err)
+	}
+	b := lines{buf: dst}
+	ev.render(&b)
+	return b.buf, nil
 }
 
 // event is a dated talk whose dates and times have been checked.
