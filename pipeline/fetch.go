@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
@@ -138,6 +139,8 @@ func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, ru
 	}
 	validators := validatorsOf(store.Pages())
 	oldManifest := store.LastManifest()
+	stored := &recordsLoader{store: store}
+	crawler.OnNewVersion = stored.start(ctx)
 	snap = normalize.Snapshot{Day: day}
 	for _, src := range opt.Sources {
 		if ctx.Err() != nil { // a cancelled run starts no other source
@@ -151,7 +154,7 @@ func crawlSources(ctx context.Context, store *export.Store, opt FetchOptions, ru
 		if failedLastRun(oldManifest, src.Name) {
 			crawler.Validators = nil
 		}
-		read, err := fetchSource(ctx, &crawler, src, known, store, day, opt)
+		read, err := fetchSource(ctx, &crawler, src, known, stored, day, opt)
 		report, talks, pages := read.report, read.talks, read.pages
 		if read.built != nil {
 			built = append(built, *read.built)
@@ -285,13 +288,16 @@ type sourceRead struct {
 // fetchSource crawls one source and builds its records. Its pages are
 // nil when the source is unchanged since the last run. known are the
 // pages the last run read for it.
-func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string, store *export.Store, day string, opt FetchOptions) (sourceRead, error) {
+func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, known []string, stored *recordsLoader, day string, opt FetchOptions) (sourceRead, error) {
 	read := sourceRead{report: export.SourceReport{Name: src.Name, Status: statusOK, Pages: []export.PageReport{}, Skipped: []export.ManifestNote{}}}
 	report := &read.report
 	if len(src.Pages) > 0 {
 		report.URL = src.Pages[0].URL
 	}
 	sr, err := cr.Crawl(ctx, src, known)
+	// The store is the caller's again once its records are read, if a
+	// new version of a page started reading them.
+	loadErr := stored.wait()
 	body := 0
 	for _, p := range sr.Pages {
 		report.Pages = append(report.Pages, pageReport(p))
@@ -324,14 +330,52 @@ func fetchSource(ctx context.Context, cr *scrape.Crawler, src scrape.Source, kno
 	}
 	// The shrink guard compares with the dataset: a changed page is where
 	// a run reads the records.
-	if err := store.Load(ctx); err != nil {
-		return read, err
+	if loadErr == nil {
+		loadErr = stored.store.Load(ctx)
 	}
-	if err := shrinkGuard(src, sr.Pages, talks, store.Talks(), day, opt); err != nil {
+	if loadErr != nil {
+		return read, loadErr
+	}
+	if err := shrinkGuard(src, sr.Pages, talks, stored.store.Talks(), day, opt); err != nil {
 		return read, err
 	}
 	read.talks, read.pages = talks, sr.Pages
 	return read, nil
+}
+
+// recordsLoader reads the store's records on a goroutine of its own
+// from the moment a page turns out to be a new version, while the page
+// is parsed: only a changed page needs them, and on a page of 10,000
+// talks reading them takes as long as half the parse.
+type recordsLoader struct {
+	store   *export.Store
+	once    sync.Once
+	loading chan struct{} // closed when the records are read; nil until started
+	err     error
+}
+
+// start returns the crawler's OnNewVersion: it starts reading the
+// records, once.
+func (l *recordsLoader) start(ctx context.Context) func(string) {
+	return func(string) {
+		l.once.Do(func() {
+			l.loading = make(chan struct{})
+			go func() {
+				defer close(l.loading)
+				l.err = l.store.Load(ctx)
+			}()
+		})
+	}
+}
+
+// wait waits for the records to be read, if start started it, and
+// reports its error.
+func (l *recordsLoader) wait() error {
+	if l.loading == nil {
+		return nil
+	}
+	<-l.loading
+	return l.err
 }
 
 // bigPageBytes is the size of the pages read at which a collection after

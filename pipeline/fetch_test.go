@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -426,4 +428,32 @@ func TestPageStateKeepsTheReadingOfAVersion(t *testing.T) {
 	if got := pageState("mlsys", read("bbb", `"3"`, later), stored); got.FetchedAt != "2025-10-01T12:01:30Z" {
 		t.Errorf("a new version: fetched_at %q, want the new reading's", got.FetchedAt)
 	}
+}
+
+// The store's records are read only when a page is a new version, and
+// then while it is parsed: a run over unchanged pages does not read them
+// (a store broken by hand goes unnoticed), a run over a changed page
+// reads them and refuses the broken store, changing nothing.
+func TestFetchReadsRecordsOnlyForANewVersion(t *testing.T) {
+	site := newFixtureSite(t, true)
+	out := t.TempDir()
+	mustFetch(t, site, out, "2025-11-20")
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(out, export.TalksSQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE talks SET date = 'someday' WHERE date IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if res := mustFetch(t, site, out, "2025-11-21"); len(res.Written) != 0 {
+		t.Errorf("a run over unchanged pages wrote %v", res.Written)
+	}
+	state := fixturetest.SettleFolder(t, out)
+	site.removeTalk("Travis Addair")
+	var ce *export.ContractError
+	if _, err := fetchFrom(t, site, out, "2025-11-22"); !errors.As(err, &ce) {
+		t.Fatalf("a run over a changed page: error %v, want a *export.ContractError", err)
+	}
+	fixturetest.AssertUntouched(t, out, state)
 }

@@ -165,7 +165,7 @@ func (a *Archive) Fetch(s Snapshot, pageURL string) (*Result, error) {
 	resp, err := a.cl.get(a.SnapshotURL(s), nil)
 	r := failed(pageURL, 0, 0)
 	if err == nil {
-		r, err = readResponse(resp, page, base, Validator{}, false, a.limits)
+		r, err = readResponse(resp, page, base, Validator{}, false, a.limits, nil)
 	}
 	var fetchErr *FetchError
 	switch {

@@ -43,6 +43,11 @@ type Crawler struct {
 	// OnPage, when set, is called once per page fetched, in order. A page
 	// whose request a cancelled run cut short is not reported.
 	OnPage func(*Result, error)
+	// OnNewVersion, when set, is called with a page's URL when its
+	// answer is a version the validators do not hold (every page, without
+	// validators), before the page is parsed: work that only a changed
+	// page needs can start while it is.
+	OnNewVersion func(url string)
 	// OnRequest, when set, is called as each request for a page (or of
 	// an archive) starts: before its robots.txt is checked and the pause
 	// between requests waited.
@@ -246,7 +251,7 @@ func (cr *Crawler) fetchPage(cl *client, page SourcePage, v *Validators) (*Resul
 		if perr != nil {
 			return failed(page.URL, 0, 0), fmt.Errorf("page URL %q: %w", page.URL, perr)
 		}
-		r, err = readResponse(resp, u, u, old, v != nil, cr.Limits)
+		r, err = readResponse(resp, u, u, old, v != nil, cr.Limits, cr.OnNewVersion)
 	}
 	if err == nil && page.Extractor != "" && r.Extractor != "" && r.Extractor != page.Extractor {
 		r.Warnings = append(r.Warnings, raw.Warning{SourceURL: r.URL, Field: "page",
@@ -269,7 +274,8 @@ func failed(pageURL string, status, bytes int) *Result {
 // is "not modified" only when the request was conditional on old's ETag
 // or Last-Modified: to any other request it is an error, never a page as
 // it was (which would make a first run "unchanged", and write nothing).
-func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditional bool, limits raw.Limits) (*Result, error) {
+// onNew, if not nil, is called before a new version is parsed.
+func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditional bool, limits raw.Limits, onNew func(url string)) (*Result, error) {
 	page := pageURL.String()
 	status, size := resp.Status, len(resp.Body)
 	if status == http.StatusNotModified && (!conditional || old.conditions() == nil) {
@@ -291,6 +297,9 @@ func readResponse(resp *Response, pageURL, base *url.URL, old Validator, conditi
 		r := failed(page, status, size)
 		r.NotModified, r.Validator, r.FetchedAt, r.Elapsed = true, val, resp.Sent, resp.Elapsed
 		return r, nil
+	}
+	if onNew != nil {
+		onNew(page)
 	}
 	text, err := DecodeBody(resp.Body, resp.ContentType)
 	if err != nil {

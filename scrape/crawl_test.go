@@ -2,10 +2,13 @@ package scrape
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -252,4 +255,51 @@ func TestDelay(t *testing.T) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}
 	t.Logf("Delay 1m, cancelled 50ms after the first request: Crawl returned after %s", took)
+}
+
+// OnNewVersion hears of a page only when its answer is a version the
+// validators do not hold, and before the page is read: not of a 304, nor
+// of the same bytes again (what the daily run over unchanged pages must
+// not pay for).
+func TestOnNewVersion(t *testing.T) {
+	sum := sha256.Sum256([]byte(onePage))
+	mux := http.NewServeMux()
+	mux.HandleFunc("/304.html", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNotModified) })
+	mux.HandleFunc("/same.html", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, onePage) })
+	mux.HandleFunc("/new.html", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, lyingPage) })
+	srv := serve(t, mux.ServeHTTP)
+	old := Validator{ETag: `"v1"`, SHA256: hex.EncodeToString(sum[:])}
+	validators := &Validators{Pages: map[string]Validator{}}
+	for _, p := range []string{"/304.html", "/same.html", "/new.html"} {
+		validators.Pages[srv.URL+p] = old
+	}
+	for _, tt := range []struct {
+		name  string
+		v     *Validators
+		pages []string
+		want  []string
+	}{
+		{"conditional", validators, []string{"/304.html", "/same.html", "/new.html"}, []string{"/new.html"}},
+		{"first run", nil, []string{"/same.html", "/new.html"}, []string{"/same.html", "/new.html"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var heard []string
+			cr := &Crawler{Transport: NewTransport(fastRetries), IgnoreRobots: true, Validators: tt.v,
+				OnNewVersion: func(u string) { heard = append(heard, strings.TrimPrefix(u, srv.URL)) },
+				OnPage: func(r *Result, err error) {
+					if slices.Contains(heard, strings.TrimPrefix(r.URL, srv.URL)) != (len(r.Talks) > 0) {
+						t.Errorf("%s read (%d talks) before OnNewVersion heard of it", r.URL, len(r.Talks))
+					}
+				},
+			}
+			for _, p := range tt.pages { // a source each: one changed page re-reads its source's others
+				if _, err := cr.Crawl(context.Background(), Source{Name: p, Pages: []SourcePage{{URL: srv.URL + p}}}, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !slices.Equal(heard, tt.want) {
+				t.Errorf("OnNewVersion heard of %q, want %q", heard, tt.want)
+			}
+		})
+	}
 }
