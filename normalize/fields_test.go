@@ -2,9 +2,11 @@ package normalize
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -145,6 +147,41 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// plainJSON8 passes a word of eight bytes exactly when appendJSONString
+// may copy each of them as it is: every byte value, at every place, among
+// plain bytes and after a byte that needs escaping (a borrow).
+func TestPlainJSON8(t *testing.T) {
+	plain := func(b byte) bool { return b >= 0x20 && b < 0x80 && b != '"' && b != '\\' }
+	for _, fill := range []byte{'a', ' ', '~', 0x00, 0x1f, '"'} {
+		for b := range 256 {
+			for at := range 8 {
+				word := bytes.Repeat([]byte{fill}, 8)
+				word[at] = byte(b)
+				want := plain(fill) && plain(byte(b))
+				if got := plainJSON8(binary.LittleEndian.Uint64(word)); got != want {
+					t.Fatalf("plainJSON8(%q) = %v, want %v", word, got, want)
+				}
+			}
+		}
+	}
+	// A long plain run around one byte to escape, at every offset.
+	for at := range 40 {
+		s := strings.Repeat("x", at) + "\n" + strings.Repeat("y", 40-at)
+		if got, want := string(appendJSONString(nil, s)), strconv.Quote(s); got != want {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+func BenchmarkAppendJSONString(b *testing.B) {
+	s := strings.Repeat("Systems for machine learning, measured on real clusters. ", 20)
+	b.SetBytes(int64(len(s)))
+	var dst []byte
+	for b.Loop() {
+		dst = appendJSONString(dst[:0], s)
+	}
 }
 
 // FuzzDecodeRecord: whatever members a record has, decoding never panics,

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -250,6 +251,21 @@ func jsonType(raw json.RawMessage) string {
 	return "a number"
 }
 
+// plainJSON8 reports whether the eight bytes of x are all printable
+// ASCII other than '"' and '\\': bytes a JSON string holds as they are.
+// It uses the word tests of "Bit Twiddling Hacks": a byte below 0x20, and
+// a zero byte of x^'"' or x^'\\', set the top bit of their byte of
+// (v-n)&^v (a borrow may set others', but only above a byte that is
+// found); a byte of 0x80 or more has its own top bit set.
+func plainJSON8(x uint64) bool {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	below := func(v, n uint64) uint64 { return (v - n*ones) &^ v }
+	return (x|below(x, 0x20)|below(x^'"'*ones, 1)|below(x^'\\'*ones, 1))&highs == 0
+}
+
 // appendJSONString appends s as a JSON string the way encoding/json writes
 // it with HTML escaping off: the same bytes, so that files written before
 // and after records were written field by field are identical.
@@ -258,6 +274,16 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs a second look: most of a
+		// record's text is plain ASCII, and this loop is most of the cost
+		// of encoding a record (done for talks.json, the history and the
+		// records digest).
+		for i+8 <= len(s) && plainJSON8(binary.LittleEndian.Uint64([]byte(s[i:i+8]))) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		if b := s[i]; b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' {
 				i++
