@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -146,16 +147,20 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	if run.Manifest != nil {
 		vr.toolVersion = run.Manifest.ToolVersion
 	}
-	staging := s.stageViewsAsync(set, vr, res)
+	// So is the check of the records the run changed (checkedRecords):
+	// the transaction waits for it before it writes their digest, and
+	// rolls back if it fails.
+	check := &recordsCheck{done: make(chan struct{})}
+	staging := s.stageViewsAsync(set, vr, res, func() {
+		defer close(check.done)
+		check.digest, check.err = s.checkedRecords(talks, delta)
+	})
 	defer staging.wait()
-	digest, err := s.checkedRecords(talks, delta)
+	changed, err := s.applyRun(ctx, talks, delta, run, check.result, staging.wait)
 	if err != nil {
 		return nil, err
 	}
-	changed, err := s.applyRun(ctx, talks, delta, digest, run, s.manifestFor(run.Manifest, talks, digest, nil), staging.wait)
-	if err != nil {
-		return nil, err
-	}
+	digest, _ := check.result()
 	if err := staging.wait(); err != nil {
 		return nil, err
 	}
@@ -208,13 +213,28 @@ func (s *Store) checkedRecords(talks []normalize.Talk, delta recordDelta) (strin
 	return recordsDigest(talks), nil
 }
 
+// recordsCheck is the result of checkedRecords, run beside the store's
+// transaction.
+type recordsCheck struct {
+	done   chan struct{}
+	digest string
+	err    error
+}
+
+func (c *recordsCheck) result() (string, error) {
+	<-c.done
+	return c.digest, c.err
+}
+
 // applyRun writes the run into the store (writeStore) and reports whether
 // its transaction changed it. Once it has, the Store holds what it wrote
 // even if a later step fails, so the Store never lags its file.
 //
-// viewsStaged is waited for before the transaction commits.
-func (s *Store) applyRun(ctx context.Context, talks []normalize.Talk, delta recordDelta, digest string, run *Run, m *Manifest, viewsStaged func() error) (bool, error) {
-	changed, err := s.writeStore(ctx, talks, delta, digest, run, m, viewsStaged)
+// checked returns the records digest once the records the run changed
+// are checked (checkedRecords); viewsStaged is waited for before the
+// transaction commits.
+func (s *Store) applyRun(ctx context.Context, talks []normalize.Talk, delta recordDelta, run *Run, checked func() (string, error), viewsStaged func() error) (bool, error) {
+	changed, digest, m, err := s.writeStore(ctx, talks, delta, run, checked, viewsStaged)
 	if changed {
 		// The store is the run's from here on, whatever fails after: a
 		// later commit of this Store (a backfill's next step) builds on it.
@@ -343,50 +363,73 @@ func checkRun(before, after []normalize.Talk, run *Run) error {
 func hasSpace(s string) bool { return strings.ContainsAny(s, " \t\n\r") }
 
 // writeStore applies the run to the store in one transaction, if it
-// changes anything, and reports whether it did.
-func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta recordDelta, digest string, run *Run, m *Manifest, viewsStaged func() error) (bool, error) {
+// changes anything, and reports whether it did, with the records digest
+// and the run's report it wrote.
+func (s *Store) writeStore(ctx context.Context, talks []normalize.Talk, delta recordDelta, run *Run, checked func() (string, error), viewsStaged func() error) (bool, string, *Manifest, error) {
 	if s.db != nil && delta.none() && len(run.Changes) == 0 && run.Notes == nil &&
 		!s.pagesChange(run) && !s.snapshotsChange(run.Snapshots) {
-		return false, nil
+		digest, err := checked()
+		return false, digest, nil, err
 	}
 	if s.db == nil {
 		db, err := openStoreDB(s.storePath())
 		if err != nil {
-			return false, err
+			return false, "", nil, err
 		}
 		s.db = db
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("writing %s: %w", s.storePath(), err)
+		return false, "", nil, fmt.Errorf("writing %s: %w", s.storePath(), err)
 	}
 	defer tx.Rollback()
 	w := &storeWriter{ctx: ctx, tx: tx}
+	newStore := false
 	if version, err := userVersion(ctx, tx); err != nil {
-		return false, fmt.Errorf("writing %s: %w", s.storePath(), err)
+		return false, "", nil, fmt.Errorf("writing %s: %w", s.storePath(), err)
 	} else if version == 0 {
+		newStore = true
 		w.exec(storeSchema())
 		w.exec(fmt.Sprintf("PRAGMA user_version = %d", normalize.SchemaVersion))
 	}
-	w.records(s.talks, talks, delta, digest)
+	w.records(s.talks, talks, delta)
 	w.history(run.Changes, talks, run.RunAt)
 	w.pages(run.Pages)
 	w.snapshots(run.Snapshots)
 	w.notes(run.Notes)
+	digest, err := checked()
+	if err != nil {
+		tx.Rollback()
+		if newStore {
+			s.dropNewStore()
+		}
+		return false, "", nil, err
+	}
+	m := s.manifestFor(run.Manifest, talks, digest, nil)
+	w.state(digest)
 	w.run(m)
 	if w.err != nil {
-		return false, fmt.Errorf("writing %s: %w", s.storePath(), w.err)
+		return false, "", nil, fmt.Errorf("writing %s: %w", s.storePath(), w.err)
 	}
 	if err := viewsStaged(); err != nil {
-		return false, err
+		return false, "", nil, err
 	}
 	if err := step("store written"); err != nil {
-		return false, err
+		return false, "", nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("committing %s: %w", s.storePath(), err)
+		return false, "", nil, fmt.Errorf("committing %s: %w", s.storePath(), err)
 	}
-	return true, step("store committed")
+	return true, digest, m, step("store committed")
+}
+
+// dropNewStore removes the store a refused first run created, its
+// transaction rolled back: a run refused leaves a new folder as it was.
+func (s *Store) dropNewStore() {
+	if s.db.Close() == nil {
+		s.db = nil
+		os.Remove(s.storePath())
+	}
 }
 
 func (s *Store) pagesChange(run *Run) bool {

@@ -142,7 +142,8 @@ func (s *Store) finishImport(ctx context.Context, tx *sql.Tx, before []normalize
 	SortTalks(s.talks)
 	s.digest = recordsDigest(s.talks)
 	w := &storeWriter{ctx: ctx, tx: tx}
-	w.records(before, s.talks, compareRecords(before, s.talks), s.digest)
+	w.records(before, s.talks, compareRecords(before, s.talks))
+	w.state(s.digest)
 	pages, snaps := s.readLegacyFiles()
 	w.pages(pages)
 	w.snapshots(snaps)

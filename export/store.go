@@ -467,7 +467,8 @@ func (s *Store) checkOrRepair(ctx context.Context, tx *sql.Tx, repair bool) erro
 	SortTalks(merged)
 	digest := recordsDigest(merged)
 	w := &storeWriter{ctx: ctx, tx: tx}
-	w.records(s.talks, merged, compareRecords(s.talks, merged), digest)
+	w.records(s.talks, merged, compareRecords(s.talks, merged))
+	w.state(digest)
 	w.history(changes, merged, timestamp(time.Now()))
 	if w.err != nil {
 		return fmt.Errorf("repairing %s: %w", s.storePath(), w.err)

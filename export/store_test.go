@@ -449,6 +449,9 @@ func TestCommitRefuses(t *testing.T) {
 		}, "a dataset never removes a talk"},
 		{"a source URL with a space", func(r *export.Run) { r.Talks[0].SourceURLs = []string{"https://a.org/b c.html"} },
 			"source_urls holds an item with a space"},
+		// Checked beside the transaction, which rolls back.
+		{"two records of one talk", func(r *export.Run) { r.Talks = append(r.Talks, twinOf(r.Talks[0])) },
+			"look like one talk (same event, date and first speaker)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -468,6 +471,30 @@ func TestCommitRefuses(t *testing.T) {
 				t.Errorf("the store changed (-before +after):\n%s", diff)
 			}
 		})
+	}
+}
+
+// twinOf is t under another id: a record the contract says is the same
+// talk.
+func twinOf(t normalize.Talk) normalize.Talk {
+	t.ID, t.Title = t.ID+"-twin", t.Title+" (again)"
+	return t
+}
+
+// A first run refused by the contract check leaves its new folder as it
+// was: the store the transaction created is removed with it.
+func TestCommitRefusedLeavesANewFolderEmpty(t *testing.T) {
+	dir := t.TempDir()
+	run := sampleRun()
+	run.Talks = append(run.Talks, twinOf(run.Talks[0]))
+	s := open(t, dir)
+	var ce *export.ContractError
+	if _, err := s.Commit(context.Background(), run); !errors.As(err, &ce) {
+		t.Fatalf("Commit error = %v, want a *ContractError", err)
+	}
+	s.Close()
+	if names := listDir(t, dir); len(names) != 0 {
+		t.Errorf("the folder holds %q, want nothing", names)
 	}
 }
 

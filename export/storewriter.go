@@ -53,9 +53,7 @@ func (w *storeWriter) exec(query string, args ...any) {
 // written are indexed, each in one statement. FTS5 writes its pending
 // index out at the end of every statement, so indexing row by row (as
 // triggers would) writes a segment per row: 100,000 talks took minutes.
-//
-// digest is recordsDigest(after), which the store keeps (store_state).
-func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta, digest string) {
+func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta) {
 	was := make(map[string]*normalize.Talk, len(before))
 	for i := range before {
 		was[before[i].ID] = &before[i]
@@ -65,6 +63,12 @@ func (w *storeWriter) records(before, after []normalize.Talk, delta recordDelta,
 	w.deleteRecords(delta.gone)
 	w.writeRecords(after, delta.changed, was)
 	w.index(fresh, len(before) == 0)
+}
+
+// state records digest, recordsDigest of the records written: the store
+// keeps it (store_state) so that a run can tell, without reading a
+// record, that the views describe it.
+func (w *storeWriter) state(digest string) {
 	w.exec(`INSERT INTO store_state(id, records_sha256) VALUES (1, ?)
 		ON CONFLICT(id) DO UPDATE SET records_sha256 = excluded.records_sha256`, digest)
 }

@@ -134,7 +134,7 @@ type viewStaging struct {
 	run    viewRun
 	res    *CommitResult
 	jobs   []*viewJob
-	queue  chan *viewJob
+	queue  chan func()
 	done   chan struct{}
 	joined bool
 	views  map[string]File
@@ -147,13 +147,17 @@ type viewStaging struct {
 // regenerated). A view whose bytes do not change is not staged. A view
 // that changes while the records did not, or that did not match the
 // manifest, was missing or damaged: res.Repaired says so.
-func (s *Store) stageViewsAsync(set *fileSet, run viewRun, res *CommitResult) *viewStaging {
+//
+// first runs on the goroutine before any view: work the transaction
+// needs before the views.
+func (s *Store) stageViewsAsync(set *fileSet, run viewRun, res *CommitResult, first func()) *viewStaging {
 	vs := &viewStaging{s: s, set: set, run: run, res: res, done: make(chan struct{})}
 	vs.jobs, vs.err = s.viewJobs(set, run, res)
-	vs.queue = make(chan *viewJob, len(vs.jobs))
+	vs.queue = make(chan func(), len(vs.jobs)+1)
+	vs.queue <- first
 	if vs.err == nil {
 		for _, j := range vs.jobs {
-			vs.queue <- j
+			vs.queue <- func() { s.stageView(j, run) }
 		}
 	}
 	close(vs.queue)
@@ -165,8 +169,8 @@ func (s *Store) stageViewsAsync(set *fileSet, run viewRun, res *CommitResult) *v
 }
 
 func (vs *viewStaging) work() {
-	for j := range vs.queue {
-		vs.s.stageView(j, vs.run)
+	for job := range vs.queue {
+		job()
 	}
 }
 
