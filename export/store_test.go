@@ -848,6 +848,20 @@ func TestCommitCSVSafe(t *testing.T) {
 	if problems := export.Validate(dir); problems != nil {
 		t.Errorf("Validate of a folder written with Safe: %v", problems)
 	}
+	if f := readManifest(t, dir).Files[export.TalksCSV]; !f.CSVSafe {
+		t.Errorf("manifest.json says talks.csv was written without Safe: %+v", f)
+	}
+	// A manifest.json that says otherwise would have a run copy rows
+	// written the other way: Validate reports it.
+	editManifest(t, dir, func(m *export.Manifest) {
+		f := m.Files[export.TalksCSV]
+		f.CSVSafe = false
+		m.Files[export.TalksCSV] = f
+	})
+	want := []export.Problem{{File: export.ManifestJSON, Message: "says talks.csv was written with csv_safe false, but it was written with csv_safe true"}}
+	if diff := cmp.Diff(want, export.Validate(dir)); diff != "" {
+		t.Errorf("Validate (-want +got):\n%s", diff)
+	}
 }
 
 func TestOpenRemovesStaleTemps(t *testing.T) {
