@@ -134,7 +134,7 @@ func findByRules(old, new []Talk, found map[int][]int, lost []int) []int {
 		return lost
 	}
 	newKeys := keysOf(new)
-	index := newCandidates()
+	index := newCandidates(len(new))
 	for i := range new {
 		if len(found[i]) == 0 {
 			index.add(i, &newKeys[i], true)

@@ -119,7 +119,7 @@ func doublesScope(talks []Talk, seeds []int) []int {
 // records that can be one talk with it, not with every record.
 func indexScope(talks []Talk, scope []int) (map[int]*keyed, *candidates) {
 	keys := make(map[int]*keyed, len(scope))
-	index := newCandidates()
+	index := newCandidates(len(scope))
 	for _, i := range scope {
 		k := keyOf(&talks[i])
 		keys[i] = &k

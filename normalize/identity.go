@@ -357,7 +357,12 @@ type candidates struct {
 	byKey map[string][]int
 }
 
-func newCandidates() *candidates { return &candidates{byKey: map[string][]int{}} }
+// newCandidates returns an empty index for about n records: a record is
+// filed under a few keys (its title, its date with each speaker), and a
+// map grown to that size would rehash itself a dozen times.
+func newCandidates(n int) *candidates {
+	return &candidates{byKey: make(map[string][]int, 4*n)}
+}
 
 // add files record i under the keys of t; speakers adds the keys of the
 // speakers' last names, which only Moved needs.
@@ -370,13 +375,28 @@ func (c *candidates) add(i int, t *keyed, speakers bool) {
 // of returns the records filed under a key of t, each once, in the order
 // they were added.
 func (c *candidates) of(t *keyed, speakers bool) []int {
-	seen := map[int]bool{}
 	var out []int
+	var seen map[int]bool // once out is long: a title many records share
 	for _, k := range identityKeys(t, speakers) {
 		for _, i := range c.byKey[k] {
-			if !seen[i] {
-				seen[i] = true
-				out = append(out, i)
+			// A record has a handful of candidates, which a scan checks
+			// faster than a set.
+			switch {
+			case seen == nil && len(out) < 16:
+				if !slices.Contains(out, i) {
+					out = append(out, i)
+				}
+			case seen == nil:
+				seen = make(map[int]bool, 2*len(out))
+				for _, j := range out {
+					seen[j] = true
+				}
+				fallthrough
+			default:
+				if !seen[i] {
+					seen[i] = true
+					out = append(out, i)
+				}
 			}
 		}
 	}

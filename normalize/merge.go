@@ -173,7 +173,7 @@ func (m *merger) match() {
 		return
 	}
 	outKeys := keysOf(m.out)
-	index := newCandidates()
+	index := newCandidates(len(m.out))
 	for i := range m.out {
 		if _, read := m.readBy[i]; !read {
 			index.add(i, &outKeys[i], true)
