@@ -197,8 +197,8 @@ func (s *Store) checkedRun(run *Run) ([]normalize.Talk, map[string]bool, error) 
 }
 
 // checkedRecords checks the records that changed (delta, from
-// compareRecords) against the contract before the transaction starts, so
-// that a run that breaks it changes nothing. It returns the records
+// compareRecords) against the contract before the transaction commits,
+// so that a run that breaks it changes nothing. It returns the records
 // digest after the run: the store's (computed once per Store) when no
 // record changed.
 func (s *Store) checkedRecords(talks []normalize.Talk, delta recordDelta) (string, error) {
