@@ -19,30 +19,21 @@ type CSVOptions struct {
 	Safe bool
 }
 
-// WriteTalksCSV writes talks.csv: one row per talk, in the order given,
-// its columns derived from the record's fields (see talkColumns).
-// Speakers' names, affiliations and roles are joined by "; ", each
-// non-empty value once, in page order (see joinSpeakers); speakers.csv
-// has them one per speaker. Null is the empty cell.
+// talksCSV and speakersCSV are the CSV files as views of records.
 //
-// pandas.read_csv(path) loads the file without warnings while it fits in
-// one of pandas's parser chunks (about 32,000 rows of talks.csv). Past
-// that, a column empty for a whole chunk (say, no video for the first
-// 32,000 talks) parses as float there and as text later, and pandas warns
+// talks.csv is one row per talk, its columns derived from the record's
+// fields (see talkColumns). Speakers' names, affiliations and roles are
+// joined by "; ", each non-empty value once, in page order (see
+// joinSpeakers); speakers.csv has them one per speaker: one row per
+// speaker of each talk, in page order, position counting from 1. Null is
+// the empty cell.
+//
+// pandas.read_csv(path) loads talks.csv without warnings while it fits in
+// one of pandas's parser chunks (about 32,000 rows). Past that, a column
+// empty for a whole chunk (say, no video for the first 32,000 talks)
+// parses as float there and as text later, and pandas warns
 // (DtypeWarning) unless given low_memory=False; no writing of an empty
 // cell avoids that.
-func WriteTalksCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error {
-	return talksCSV.render(w, talks, opt, nil)
-}
-
-// WriteSpeakersCSV writes speakers.csv: one row per speaker of each talk,
-// talks in the order given, speakers in page order, position counting from 1.
-func WriteSpeakersCSV(w io.Writer, talks []normalize.Talk, opt CSVOptions) error {
-	return speakersCSV.render(w, talks, opt, nil)
-}
-
-// talksCSV and speakersCSV are the CSV files as views of records: a
-// talk's fragment is its row, or its speakers' rows.
 var (
 	talksCSV = &recordView{
 		head: csvHeader(talksCSVHeader),

@@ -11,23 +11,17 @@ import (
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
 
-// WriteJSON writes talks as talks.json: a JSON array, two-space indented,
-// ending in a newline, in the order given. Text is written as is: <, > and &
-// stay literal, since the file is data, not HTML. A nil Speakers or
-// SourceURLs is written as [] because the contract types them as arrays.
+// talksJSON is talks.json: a JSON array, two-space indented, ending in a
+// newline. Text is written as is: <, > and & stay literal, since the file
+// is data, not HTML. A nil Speakers or SourceURLs is written as [] because
+// the contract types them as arrays.
 //
 // The bytes are those of encoding the whole slice with an indenting
 // json.Encoder, produced with less work: records are encoded one at a time
 // (memory stays flat however many talks there are), compactly, by
-// normalize.AppendJSON, and indented by appendIndented. An indenting
-// Encoder re-validates its own output while indenting it, which takes
-// twice as long as the encoding.
-func WriteJSON(w io.Writer, talks []normalize.Talk) error {
-	return talksJSON.render(w, talks, CSVOptions{}, nil)
-}
-
-// talksJSON is talks.json as a view of records: each record, indented one
-// level inside the array.
+// normalize.AppendJSON, and indented one level inside the array by
+// appendIndented. An indenting Encoder re-validates its own output while
+// indenting it, which takes twice as long as the encoding.
 var talksJSON = &recordView{
 	head:  "[\n  ",
 	sep:   ",\n  ",

@@ -57,6 +57,18 @@ var talksICS = &recordView{
 	unitLen: icsEventLen,
 }
 
+// WriteView writes the view of talks named name (TalksJSON, TalksCSV,
+// SpeakersCSV, TalksICS, DataPackageJSON or DatasetteJSON), in the order
+// given, as a commit writes it into a dataset folder.
+func WriteView(w io.Writer, name string, talks []normalize.Talk, opt CSVOptions) error {
+	for _, v := range views {
+		if v.name == name {
+			return v.render(w, talks, opt)
+		}
+	}
+	return fmt.Errorf("no view is named %q (want one of %s)", name, strings.Join(viewNames(), ", "))
+}
+
 // render writes the view of talks.
 func (v view) render(w io.Writer, talks []normalize.Talk, opt CSVOptions) error {
 	if v.records == nil {

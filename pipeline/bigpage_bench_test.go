@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/mlsysscrape/mlsysscrape/export"
-	"github.com/mlsysscrape/mlsysscrape/export/ics"
 	"github.com/mlsysscrape/mlsysscrape/fixtures/fixturetest"
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 	"github.com/mlsysscrape/mlsysscrape/scrape"
@@ -150,18 +149,12 @@ func BenchmarkStages(b *testing.B) {
 				normalize.Merge(nil, normalize.Snapshot{Talks: talks, Pages: []string{pageURL}, Day: "2025-11-20"})
 			}
 		})
-		for _, w := range []struct {
-			name   string
-			render func(io.Writer) error
-		}{
-			{"json", func(w io.Writer) error { return export.WriteJSON(w, merged) }},
-			{"csv", func(w io.Writer) error { return export.WriteTalksCSV(w, merged, export.CSVOptions{}) }},
-			{"speakers-csv", func(w io.Writer) error { return export.WriteSpeakersCSV(w, merged, export.CSVOptions{}) }},
-			{"ics", func(w io.Writer) error { return ics.Write(w, merged) }},
+		for _, view := range []struct{ stage, name string }{
+			{"json", export.TalksJSON}, {"csv", export.TalksCSV}, {"speakers-csv", export.SpeakersCSV}, {"ics", export.TalksICS},
 		} {
-			b.Run(size+"/write-"+w.name, func(b *testing.B) {
+			b.Run(size+"/write-"+view.stage, func(b *testing.B) {
 				for b.Loop() {
-					if err := w.render(bufio.NewWriter(io.Discard)); err != nil {
+					if err := export.WriteView(bufio.NewWriter(io.Discard), view.name, merged, export.CSVOptions{}); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -173,7 +173,7 @@ func Parse(p *SavedPage, asRaw bool, w io.Writer) error {
 		return fmt.Errorf("%s: %w", p.URL, scrape.ErrNoTalks)
 	}
 	export.SortTalks(talks)
-	return export.WriteJSON(w, talks)
+	return export.WriteView(w, export.TalksJSON, talks, export.CSVOptions{})
 }
 
 // readPage reads a saved page as UTF-8. A saved page keeps its bytes but

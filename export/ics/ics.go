@@ -5,7 +5,9 @@
 // Each dated talk is one VEVENT whose UID is the talk's stable id, so a
 // subscribed calendar updates an event in place when its record changes
 // instead of showing it twice. Undated talks have no place on a calendar
-// and are left out.
+// and are left out. A calendar is Head, each talk's AppendEvent in order,
+// and Tail, once Check has passed the talks: an event depends on its talk
+// alone, which lets a run copy the events of talks it did not change.
 //
 // Decisions a reader of the file may want to know:
 //
@@ -28,7 +30,6 @@ package ics
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -47,40 +48,6 @@ const (
 	// excluded.
 	maxLine = 75
 )
-
-// Write writes talks as an iCalendar of their dated talks: one VEVENT per
-// talk with a date, in the order given: Head, each talk's AppendEvent,
-// then Tail.
-//
-// A dated talk whose date, times, last_seen or first_seen break the
-// dataset contract (YYYY-MM-DD, HH:MM), whose id is empty, or whose id
-// another dated talk has, is an error, reported before anything is
-// written (Check): a calendar cannot place such an event, and two events
-// with one UID would silently become one in calendar applications.
-func Write(w io.Writer, talks []normalize.Talk) error {
-	if err := Check(talks); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, Head); err != nil {
-		return fmt.Errorf("ics: writing the calendar header: %w", err)
-	}
-	var buf []byte
-	for i := range talks {
-		// One event at a time, so that the memory a large dataset needs
-		// is one event's, not its whole calendar's.
-		buf, _ = AppendEvent(buf[:0], &talks[i]) // Check has planned it
-		if len(buf) == 0 {
-			continue
-		}
-		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("ics: writing the event of talk %q: %w", talks[i].ID, err)
-		}
-	}
-	if _, err := io.WriteString(w, Tail); err != nil {
-		return fmt.Errorf("ics: writing the calendar end: %w", err)
-	}
-	return nil
-}
 
 // Head and Tail are what a calendar holds before its first event and
 // after its last.
@@ -102,7 +69,10 @@ func calendarLines(props func(*lines)) string {
 }
 
 // Check reports the first dated talk of talks that a calendar cannot
-// hold (see Write).
+// hold: one whose date, times, last_seen or first_seen break the dataset
+// contract (YYYY-MM-DD, HH:MM), whose id is empty, or whose id another
+// dated talk has. A calendar cannot place such an event, and two events
+// with one UID would silently become one in calendar applications.
 func Check(talks []normalize.Talk) error {
 	uids := make(map[string]bool, len(talks))
 	for i := range talks {

@@ -3,9 +3,7 @@ package ics_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -179,13 +177,29 @@ func unescape(t testing.TB, v string) string {
 	return b.String()
 }
 
+// calendarOf is the calendar of talks, as talks.ics holds it: Head, each
+// talk's event, Tail, once Check has passed them.
+func calendarOf(talks []normalize.Talk) ([]byte, error) {
+	if err := ics.Check(talks); err != nil {
+		return nil, err
+	}
+	b := []byte(ics.Head)
+	for i := range talks {
+		var err error
+		if b, err = ics.AppendEvent(b, &talks[i]); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ics.Tail...), nil
+}
+
 func write(t testing.TB, talks ...normalize.Talk) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := ics.Write(&buf, talks); err != nil {
-		t.Fatalf("Write: %v", err)
+	b, err := calendarOf(talks)
+	if err != nil {
+		t.Fatalf("calendarOf: %v", err)
 	}
-	return buf.Bytes()
+	return b
 }
 
 func TestWriteEvents(t *testing.T) {
@@ -598,60 +612,27 @@ func TestInvalidRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			err := ics.Write(&buf, []normalize.Talk{ok, tt.bad})
+			err := ics.Check([]normalize.Talk{ok, tt.bad})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("Write: %v, want an error about %s", err, tt.want)
+				t.Fatalf("Check: %v, want an error about %s", err, tt.want)
 			}
-			if buf.Len() != 0 {
-				t.Errorf("wrote %d bytes before failing, want none", buf.Len())
+			// A talk bad in itself fails its event too.
+			if tt.name != "same id" {
+				if _, err := ics.AppendEvent(nil, &tt.bad); err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("AppendEvent: %v, want an error about %s", err, tt.want)
+				}
 			}
 		})
 	}
 
 	// An undated talk is not on the calendar, so its other fields cannot
 	// make it fail.
-	if err := ics.Write(&bytes.Buffer{}, []normalize.Talk{{StartTime: "garbage", LastSeen: "?"}}); err != nil {
+	undated := normalize.Talk{StartTime: "garbage", LastSeen: "?"}
+	if err := ics.Check([]normalize.Talk{undated}); err != nil {
 		t.Errorf("an undated talk with bad fields: %v", err)
 	}
-}
-
-// failAfter accepts n bytes, then fails.
-type failAfter struct{ n int }
-
-var errDisk = errors.New("disk full")
-
-func (w *failAfter) Write(p []byte) (int, error) {
-	if len(p) > w.n {
-		k := w.n
-		w.n = 0
-		return k, errDisk
-	}
-	w.n -= len(p)
-	return len(p), nil
-}
-
-func TestWriterErrors(t *testing.T) {
-	talks := []normalize.Talk{{ID: "a", Date: "2020-01-01"}, {ID: "b", Date: "2020-01-02"}}
-	full := write(t, talks...)
-	contexts := map[string]bool{}
-	for n := 0; n < len(full); n++ {
-		err := ics.Write(&failAfter{n: n}, talks)
-		if !errors.Is(err, errDisk) {
-			t.Fatalf("writer failing after %d bytes: Write returned %v, want the writer's error", n, err)
-		}
-		contexts[strings.TrimSuffix(err.Error(), ": "+errDisk.Error())] = true
-	}
-	want := []string{
-		"ics: writing the calendar header",
-		`ics: writing the event of talk "a"`,
-		`ics: writing the event of talk "b"`,
-		"ics: writing the calendar end",
-	}
-	for _, w := range want {
-		if !contexts[w] {
-			t.Errorf("no error says %q; got %q", w, slices.Sorted(maps.Keys(contexts)))
-		}
+	if b, err := ics.AppendEvent(nil, &undated); err != nil || len(b) != 0 {
+		t.Errorf("the event of an undated talk: %q, %v; want none", b, err)
 	}
 }
 
@@ -693,7 +674,7 @@ func wantSummary(title string, names []string, event string) string {
 	return "Talk"
 }
 
-func FuzzWrite(f *testing.F) {
+func FuzzCalendar(f *testing.F) {
 	f.Add("Ray", "A system.", "Robert Nishihara", "UC Berkeley", "", "AI Systems", "2017-10-28", "09:00", "09:30", "2024-01-01")
 	f.Add("", "", "", "", "", "", "2017-10-28", "", "", "")
 	f.Add(`a,b;c\d`, "x\r\ny\n\nz", `O\Brien; Jr.`, "X, Y", "B", "Ev, ent", "2020-02-29", "23:59", "00:00", "")
@@ -710,17 +691,14 @@ func FuzzWrite(f *testing.F) {
 			SlidesURL: title,
 			LastSeen:  normalize.Nullable(lastSeen),
 		}
-		var buf bytes.Buffer
-		err := ics.Write(&buf, []normalize.Talk{talk, {ID: "undated", Title: title}})
+		out, err := calendarOf([]normalize.Talk{talk, {ID: "undated", Title: title}})
 		if err != nil {
-			if buf.Len() != 0 {
-				t.Fatalf("failed after writing %d bytes: %v", buf.Len(), err)
-			}
 			if date == "" {
-				t.Fatalf("an undated talk made Write fail: %v", err)
+				t.Fatalf("an undated talk made the calendar fail: %v", err)
 			}
 			return
 		}
+		buf := bytes.NewBuffer(out)
 		c := parse(t, buf.Bytes())
 		if !utf8.Valid(buf.Bytes()) {
 			t.Fatalf("output is not valid UTF-8")
@@ -752,7 +730,7 @@ func FuzzWrite(f *testing.F) {
 	})
 }
 
-func ExampleWrite() {
+func Example() {
 	talks := []normalize.Talk{
 		{
 			ID:        "01a80344cfd452f2",
@@ -771,13 +749,17 @@ func ExampleWrite() {
 		},
 		{ID: "5eed", Event: "Stanford MLSys Seminar", Title: "To be announced"},
 	}
-	var buf bytes.Buffer
-	if err := ics.Write(&buf, talks); err != nil {
+	if err := ics.Check(talks); err != nil {
 		fmt.Println(err)
 		return
 	}
+	b := []byte(ics.Head)
+	for i := range talks {
+		b, _ = ics.AppendEvent(b, &talks[i]) // Check passed it
+	}
+	b = append(b, ics.Tail...)
 	// The file's lines end in CRLF; print them with plain newlines.
-	fmt.Print(strings.ReplaceAll(buf.String(), "\r\n", "\n"))
+	fmt.Print(strings.ReplaceAll(string(b), "\r\n", "\n"))
 	// Output:
 	// BEGIN:VCALENDAR
 	// VERSION:2.0
