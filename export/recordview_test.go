@@ -54,6 +54,17 @@ func randomTalk(rng *rand.Rand, n int) normalize.Talk {
 	return t
 }
 
+// randomTalks is n records of randomTalk, drawn from a generator seeded
+// with seed.
+func randomTalks(seed uint64, n int) (*rand.Rand, []normalize.Talk) {
+	rng := rand.New(rand.NewPCG(seed, 2026))
+	talks := make([]normalize.Talk, n)
+	for i := range talks {
+		talks[i] = randomTalk(rng, i)
+	}
+	return rng, talks
+}
+
 // editTalks changes some of talks in place, as a day's reading of a page
 // would, and adds a few.
 func editTalks(rng *rand.Rand, talks []normalize.Talk) []normalize.Talk {
@@ -85,12 +96,8 @@ func editTalks(rng *rand.Rand, talks []normalize.Talk) []normalize.Talk {
 // --csv-safe.
 func TestViewsCopiedAreViewsRendered(t *testing.T) {
 	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(15, 2026))
+	rng, talks := randomTalks(15, 40)
 	dir := t.TempDir()
-	var talks []normalize.Talk
-	for i := range 40 {
-		talks = append(talks, randomTalk(rng, i))
-	}
 	lastSafe, copiedRuns := false, 0
 	for round := range 40 {
 		if round > 0 {
@@ -167,12 +174,8 @@ func firstDifference(got, want []byte) string {
 // and last records are rendered to check before any is copied.
 func TestViewsWrittenOtherwiseAreRenderedWhole(t *testing.T) {
 	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(7, 7))
+	_, talks := randomTalks(7, 10)
 	dir := t.TempDir()
-	var talks []normalize.Talk
-	for i := range 10 {
-		talks = append(talks, randomTalk(rng, i))
-	}
 	commitTalks := func(talks []normalize.Talk) {
 		t.Helper()
 		s, err := Open(ctx, dir, OpenOptions{Command: "test"})
@@ -228,11 +231,7 @@ func TestViewsWrittenOtherwiseAreRenderedWhole(t *testing.T) {
 // split finds every record's fragment in a view rendered whole, and
 // refuses a file that is not made of exactly them.
 func TestSplitViews(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	var talks []normalize.Talk
-	for i := range 30 {
-		talks = append(talks, randomTalk(rng, i))
-	}
+	_, talks := randomTalks(3, 30)
 	SortTalks(talks)
 	for _, v := range views {
 		if v.records == nil {
