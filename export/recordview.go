@@ -3,7 +3,11 @@ package export
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
 	"io"
+	"slices"
 
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
@@ -75,47 +79,139 @@ func (rv *recordView) render(w io.Writer, talks []normalize.Talk, opt CSVOptions
 	return bw.Flush()
 }
 
-// split finds the fragment of each record of talks in data, a view this
-// recordView rendered of exactly those records, and reports whether data
-// is made of them: its head, their fragments (each the units its record
-// holds), and its tail, nothing more or less.
-func (rv *recordView) split(data []byte, talks []normalize.Talk) ([][]byte, bool) {
-	if len(talks) == 0 || !bytes.HasPrefix(data, []byte(rv.head)) || !bytes.HasSuffix(data[len(rv.head):], []byte(rv.tail)) {
-		return nil, false
+// span is where a fragment lies in a view's file: bytes [off, end).
+type span struct{ off, end int64 }
+
+// index reads from r a view this recordView rendered of exactly talks,
+// and returns where each record's fragment lies in it and the SHA-256 of
+// what it read; ok reports whether r held exactly that: the head, the
+// records' fragments (each the units its record holds, with sep between
+// two), and the tail. It holds a window of the file, not the file: a view
+// of 50,000 talks is a hundred megabytes.
+func (rv *recordView) index(r io.Reader, talks []normalize.Talk) (spans []span, sha256Hex string, ok bool) {
+	w := &window{r: r, h: sha256.New(), buf: make([]byte, 0, 256<<10)}
+	if len(talks) == 0 || !w.skip(rv.head) {
+		return nil, "", false
 	}
-	body := data[len(rv.head) : len(data)-len(rv.tail)]
-	frags := make([][]byte, len(talks))
-	pos, wrote := 0, false
+	spans = make([]span, len(talks))
+	wrote := false
 	for i := range talks {
 		n := rv.units(&talks[i])
-		if n > 0 && wrote {
-			if !bytes.HasPrefix(body[pos:], []byte(rv.sep)) {
-				return nil, false
-			}
-			pos += len(rv.sep)
+		if n > 0 && wrote && !w.skip(rv.sep) {
+			return nil, "", false
 		}
-		start := pos
+		spans[i].off = w.off
 		for range n {
-			l := rv.unitLen(body[pos:])
-			if l <= 0 {
-				return nil, false
+			if !w.unit(rv.unitLen) {
+				return nil, "", false
 			}
-			pos += l
 		}
-		frags[i] = body[start:pos:pos]
+		spans[i].end = w.off
 		wrote = wrote || n > 0
 	}
-	return frags, pos == len(body)
+	if !w.skip(rv.tail) || !w.atEOF() {
+		return nil, "", false
+	}
+	return spans, hex.EncodeToString(w.h.Sum(nil)), true
+}
+
+// window is the part of a file index has read and not yet passed, which
+// it hashes as it reads.
+type window struct {
+	r      io.Reader
+	h      hash.Hash
+	buf    []byte // buf[pos:] is read and not yet passed
+	pos    int
+	off    int64 // the file offset of buf[pos]
+	eof    bool  // r is at its end
+	failed bool  // r failed: the file cannot be read whole
+}
+
+// more reads more of the file into the window, and reports whether it
+// did.
+func (w *window) more() bool {
+	if w.eof || w.failed {
+		return false
+	}
+	if len(w.buf) == cap(w.buf) {
+		// Full: drop what is passed if it is half the window, or else
+		// double the window (a unit larger than half of it), so that each
+		// byte is moved a bounded number of times.
+		if w.pos >= len(w.buf)/2 {
+			n := copy(w.buf, w.buf[w.pos:])
+			w.buf, w.pos = w.buf[:n], 0
+		} else {
+			w.buf = slices.Grow(w.buf, len(w.buf))
+		}
+	}
+	n := len(w.buf)
+	m, err := w.r.Read(w.buf[n:cap(w.buf)])
+	w.h.Write(w.buf[n : n+m])
+	w.buf = w.buf[:n+m]
+	switch {
+	case err == io.EOF:
+		w.eof = true
+	case err != nil:
+		w.failed = true
+	}
+	return m > 0
+}
+
+// skip passes s, if the window starts with it.
+func (w *window) skip(s string) bool {
+	for len(w.buf)-w.pos < len(s) && w.more() {
+	}
+	if !bytes.HasPrefix(w.buf[w.pos:], []byte(s)) {
+		return false
+	}
+	w.pass(len(s))
+	return true
+}
+
+// unit passes the unit the window starts with, as unitLen finds it. A
+// unit the window does not hold whole is looked for again once the window
+// holds twice as much, so that a long unit read in small pieces is not
+// scanned once per piece.
+func (w *window) unit(unitLen func([]byte) int) bool {
+	n := unitLen(w.buf[w.pos:])
+	for n <= 0 {
+		had := len(w.buf) - w.pos
+		for len(w.buf)-w.pos <= 2*had && w.more() {
+		}
+		if len(w.buf)-w.pos == had {
+			return false // the file ends before the unit does
+		}
+		n = unitLen(w.buf[w.pos:])
+	}
+	w.pass(n)
+	return true
+}
+
+func (w *window) pass(n int) {
+	w.pos += n
+	w.off += int64(n)
+}
+
+// atEOF reports whether the file ends where the window starts, and was
+// read whole.
+func (w *window) atEOF() bool {
+	for w.pos == len(w.buf) && w.more() {
+	}
+	return w.pos == len(w.buf) && w.eof && !w.failed
 }
 
 // rendersAsBefore reports whether the first and the last of talks render
-// today as frags holds them (their fragments in a view on disk): a check
+// today as old holds them (their fragments in a view on disk): a check
 // that the view was written the way this build writes it, at the cost of
 // two records, before a run copies the others.
-func (rv *recordView) rendersAsBefore(frags [][]byte, talks []normalize.Talk, opt CSVOptions) bool {
+func (rv *recordView) rendersAsBefore(old *oldView, talks []normalize.Talk, opt CSVOptions) bool {
 	fragment := rv.fragments(opt)
 	for _, i := range []int{0, len(talks) - 1} {
-		if b, err := fragment(nil, &talks[i]); err != nil || !bytes.Equal(b, frags[i]) {
+		want, err := fragment(nil, &talks[i])
+		if err != nil {
+			return false
+		}
+		if got, err := old.fragment(i); err != nil || !bytes.Equal(got, want) {
 			return false
 		}
 	}

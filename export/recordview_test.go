@@ -3,13 +3,17 @@ package export
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/mlsysscrape/mlsysscrape/normalize"
 )
@@ -228,10 +232,36 @@ func TestViewsWrittenOtherwiseAreRenderedWhole(t *testing.T) {
 	}
 }
 
-// split finds every record's fragment in a view rendered whole, and
-// refuses a file that is not made of exactly them.
+// split is index over data read through r (as data, one byte at a time,
+// or in halves), and data cut at the fragments it finds.
+func split(rv *recordView, data []byte, talks []normalize.Talk, r func(io.Reader) io.Reader) ([][]byte, bool) {
+	spans, sum, ok := rv.index(r(bytes.NewReader(data)), talks)
+	if !ok {
+		return nil, false
+	}
+	if want := sha256.Sum256(data); sum != hex.EncodeToString(want[:]) {
+		panic("index hashed other bytes than it read")
+	}
+	frags := make([][]byte, len(spans))
+	for i, sp := range spans {
+		frags[i] = data[sp.off:sp.end]
+	}
+	return frags, true
+}
+
+var readers = map[string]func(io.Reader) io.Reader{
+	"whole":                func(r io.Reader) io.Reader { return r },
+	"one byte":             iotest.OneByteReader,
+	"halves":               iotest.HalfReader,
+	"with its end at once": iotest.DataErrReader,
+}
+
+// index finds every record's fragment in a view rendered whole, however
+// the file comes in, and refuses a file that is not made of exactly them.
 func TestSplitViews(t *testing.T) {
 	_, talks := randomTalks(3, 30)
+	// A fragment larger than the window index reads the file through.
+	talks[7].Abstract = strings.Repeat("A long abstract, \"quoted\",\nover lines. ", 20000)
 	SortTalks(talks)
 	for _, v := range views {
 		if v.records == nil {
@@ -243,9 +273,12 @@ func TestSplitViews(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := b.Bytes()
-			frags, ok := v.records.split(data, talks)
-			if !ok {
-				t.Fatalf("%s: split of the view rendered whole failed", v.name)
+			var frags [][]byte
+			for how, r := range readers {
+				var ok bool
+				if frags, ok = split(v.records, data, talks, r); !ok {
+					t.Fatalf("%s: index of the view rendered whole, read %s, failed", v.name, how)
+				}
 			}
 			fragment := v.records.fragments(opt)
 			for i := range talks {
@@ -257,6 +290,10 @@ func TestSplitViews(t *testing.T) {
 					t.Fatalf("%s: fragment %d = %q, want %q", v.name, i, frags[i], want)
 				}
 			}
+			// A file that cannot be read to its end is not indexed.
+			if _, ok := split(v.records, data, talks, iotest.TimeoutReader); ok {
+				t.Errorf("%s: index of a file whose reading fails succeeded", v.name)
+			}
 			last := slices.IndexFunc(frags, func(b []byte) bool { return len(b) > 0 })
 			for name, bad := range map[string][]byte{
 				"cut short":    data[:len(data)-len(v.records.tail)-1],
@@ -265,8 +302,10 @@ func TestSplitViews(t *testing.T) {
 				"head only":    []byte(v.records.head),
 				"other record": slices.Concat([]byte(v.records.head), []byte("x\n"), data[len(v.records.head):]),
 			} {
-				if _, ok := v.records.split(bad, talks); ok {
-					t.Errorf("%s: split of a file %s succeeded", v.name, name)
+				for how, r := range readers {
+					if _, ok := split(v.records, bad, talks, r); ok {
+						t.Errorf("%s: index of a file %s, read %s, succeeded", v.name, name, how)
+					}
 				}
 			}
 		}
@@ -274,7 +313,7 @@ func TestSplitViews(t *testing.T) {
 }
 
 // FuzzSplitViews: whatever the records' text, a view rendered whole
-// splits into the fragments each record renders to.
+// is indexed into the fragments each record renders to.
 func FuzzSplitViews(f *testing.F) {
 	for _, s := range oddTexts {
 		f.Add(s, s, true)
@@ -296,9 +335,9 @@ func FuzzSplitViews(f *testing.F) {
 			if err := v.render(&b, talks, CSVOptions{Safe: dated}); err != nil {
 				continue // a record the view cannot hold
 			}
-			frags, ok := v.records.split(b.Bytes(), talks)
+			frags, ok := split(v.records, b.Bytes(), talks, iotest.HalfReader)
 			if !ok {
-				t.Fatalf("%s: split of %q failed", v.name, b.Bytes())
+				t.Fatalf("%s: index of %q failed", v.name, b.Bytes())
 			}
 			fragment := v.records.fragments(CSVOptions{Safe: dated})
 			for i := range talks {
@@ -306,9 +345,9 @@ func FuzzSplitViews(f *testing.F) {
 					t.Fatalf("%s: fragment %d = %q, want %q", v.name, i, frags[i], want)
 				}
 			}
-			// Any bytes at all: split must not fail otherwise than by
+			// Any bytes at all: index must not fail otherwise than by
 			// saying no.
-			v.records.split([]byte(title), talks)
+			split(v.records, []byte(title), talks, iotest.OneByteReader)
 		}
 	})
 }

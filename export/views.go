@@ -235,6 +235,7 @@ func (s *Store) viewJobs(set *fileSet, run viewRun, res *CommitResult) ([]*viewJ
 // disk in its place.
 func (s *Store) stageView(j *viewJob, run viewRun) {
 	old := s.reusable(j.v, j.path, run)
+	defer old.close()
 	// Each view is rendered straight into its staged file, hashed as it
 	// is written: a big page's talks.json is never held in memory (unless
 	// the run copies from it).
@@ -286,16 +287,18 @@ func (s *Store) stagedViews(set *fileSet, jobs []*viewJob, res *CommitResult) (m
 
 // oldView is a view on disk whose records' fragments a run may copy.
 type oldView struct {
-	file  File     // its hash and size, as read
-	frags [][]byte // each store record's fragment, in the store's order
+	file  File     // as manifest.json lists it, which it matched
+	f     *os.File // open to read fragments from
+	spans []span   // each store record's fragment, in the store's order
+	buf   []byte
 }
 
-// reusable reads view v's file at path for the fragments of the records
+// reusable opens view v's file at path for the fragments of the records
 // the run kept, when it may copy them: the file is as manifest.json lists
 // it, and manifest.json says it was written by this version of
 // mlsysscrape, with the run's CSV options, of the records the store holds.
 // Otherwise, or when the run kept no record, it returns nil: the view is
-// rendered whole.
+// rendered whole. The caller closes what it returns.
 func (s *Store) reusable(v view, path string, run viewRun) *oldView {
 	m := s.onDisk
 	last, listed := s.lastFile(v.name)
@@ -304,33 +307,49 @@ func (s *Store) reusable(v view, path string, run viewRun) *oldView {
 		m.SchemaVersion != normalize.SchemaVersion || !s.describes(m) || last.CSVSafe != v.csvSafe(run.opt) {
 		return nil
 	}
-	data, err := os.ReadFile(path)
-	if err != nil || int64(len(data)) != last.Bytes {
+	f, err := os.Open(path)
+	if err != nil {
 		return nil
 	}
-	sum := sha256.Sum256(data)
-	if hex.EncodeToString(sum[:]) != last.SHA256 {
+	spans, sum, ok := v.records.index(bufio.NewReaderSize(f, 1<<20), s.talks)
+	old := &oldView{file: last, f: f, spans: spans}
+	if !ok || sum != last.SHA256 || !v.records.rendersAsBefore(old, s.talks, run.opt) {
+		f.Close()
 		return nil
 	}
-	frags, ok := v.records.split(data, s.talks)
-	if !ok || !v.records.rendersAsBefore(frags, s.talks, run.opt) {
-		return nil
-	}
-	return &oldView{file: last, frags: frags}
+	return old
+}
+
+// fragment reads the fragment of the store's record j; the bytes are
+// valid until the next call.
+func (o *oldView) fragment(j int) ([]byte, error) {
+	sp := o.spans[j]
+	o.buf = slices.Grow(o.buf[:0], int(sp.end-sp.off))[:sp.end-sp.off]
+	_, err := o.f.ReadAt(o.buf, sp.off)
+	return o.buf, err
 }
 
 // copier returns the function that gives render the fragment of the run's
-// record i, when it is one of the records the view on disk holds; nil if
-// there is no view to copy from.
+// record i, when it is one of the records the view on disk holds (and can
+// be read: a fragment that cannot is rendered); nil if there is no view
+// to copy from.
 func (o *oldView) copier(kept []int) func(i int) ([]byte, bool) {
 	if o == nil {
 		return nil
 	}
 	return func(i int) ([]byte, bool) {
 		if j := kept[i]; j >= 0 {
-			return o.frags[j], true
+			if b, err := o.fragment(j); err == nil {
+				return b, true
+			}
 		}
 		return nil, false
+	}
+}
+
+func (o *oldView) close() {
+	if o != nil {
+		o.f.Close()
 	}
 }
 
