@@ -31,8 +31,9 @@ type recordView struct {
 	// one per rendering, so that it may keep its buffers.
 	fragments func(opt CSVOptions) func(dst []byte, t *normalize.Talk) ([]byte, error)
 	// units is the number of units (rows, events) t's fragment holds, and
-	// unitLen the length of the unit b starts with (0 if b starts with
-	// none): how the fragments of a view on disk are found again.
+	// unitLen the length of the unit b starts with: 0 if b does not hold
+	// it whole yet, -1 if b cannot start one. They are how the fragments
+	// of a view on disk are found again.
 	units   func(t *normalize.Talk) int
 	unitLen func(b []byte) int
 }
@@ -174,7 +175,7 @@ func (w *window) skip(s string) bool {
 // scanned once per piece.
 func (w *window) unit(unitLen func([]byte) int) bool {
 	n := unitLen(w.buf[w.pos:])
-	for n <= 0 {
+	for n == 0 {
 		had := len(w.buf) - w.pos
 		for len(w.buf)-w.pos <= 2*had && w.more() {
 		}
@@ -182,6 +183,9 @@ func (w *window) unit(unitLen func([]byte) int) bool {
 			return false // the file ends before the unit does
 		}
 		n = unitLen(w.buf[w.pos:])
+	}
+	if n < 0 {
+		return false
 	}
 	w.pass(n)
 	return true
@@ -220,18 +224,24 @@ func (rv *recordView) rendersAsBefore(old *oldView, talks []normalize.Talk, opt 
 
 // csvRowLen is the length of the CSV row b starts with, its newline
 // included: a newline inside a quoted cell is the cell's (a quote inside
-// one is doubled, which toggles twice).
+// one is doubled, which closes and reopens it).
 func csvRowLen(b []byte) int {
-	quoted := false
-	for i, c := range b {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case c == '\n' && !quoted:
-			return i + 1
+	for i := 0; ; {
+		nl := bytes.IndexByte(b[i:], '\n')
+		if nl < 0 {
+			return 0
 		}
+		q := bytes.IndexByte(b[i:i+nl], '"')
+		if q < 0 {
+			return i + nl + 1
+		}
+		i += q + 1
+		end := bytes.IndexByte(b[i:], '"') // the quote that closes the cell
+		if end < 0 {
+			return 0
+		}
+		i += end + 1
 	}
-	return 0
 }
 
 // jsonRecordLen is the length of the record talks.json holds at the
@@ -239,14 +249,14 @@ func csvRowLen(b []byte) int {
 // line indented by two spaces (its members are indented by four, and
 // strings hold no raw newline).
 func jsonRecordLen(b []byte) int {
-	if len(b) == 0 || b[0] != '{' {
+	switch end := bytes.Index(b, []byte("\n  }")); {
+	case len(b) > 0 && b[0] != '{':
+		return -1
+	case end < 0:
 		return 0
+	default:
+		return end + len("\n  }")
 	}
-	end := bytes.Index(b, []byte("\n  }"))
-	if end < 0 {
-		return 0
-	}
-	return end + len("\n  }")
 }
 
 // icsEventLen is the length of the VEVENT b starts with: up to its END
@@ -255,6 +265,9 @@ func jsonRecordLen(b []byte) int {
 func icsEventLen(b []byte) int {
 	const begin, end = "BEGIN:VEVENT\r\n", "\r\nEND:VEVENT\r\n"
 	if !bytes.HasPrefix(b, []byte(begin)) {
+		if len(b) >= len(begin) || !bytes.HasPrefix([]byte(begin), b) {
+			return -1
+		}
 		return 0
 	}
 	i := bytes.Index(b, []byte(end))

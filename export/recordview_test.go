@@ -351,3 +351,33 @@ func FuzzSplitViews(f *testing.F) {
 		}
 	})
 }
+
+// The unit scanners say how long the unit their bytes start with is, 0
+// while it is not whole, and -1 when the bytes cannot start one.
+func TestUnitLen(t *testing.T) {
+	tests := []struct {
+		name    string
+		unitLen func([]byte) int
+		in      string
+		want    int
+	}{
+		{"csv row", csvRowLen, "a,b\nc,d\n", 4},
+		{"csv quoted newline", csvRowLen, "\"a\nb\",c\nd\n", 8},
+		{"csv doubled quote", csvRowLen, "\"a\"\"\nb\",c\nd\n", 10},
+		{"csv open quote", csvRowLen, "\"a\nb,c\n", 0},
+		{"csv no newline", csvRowLen, "a,b", 0},
+		{"json record", jsonRecordLen, "{\n    \"a\": {\n      \"b\": 1\n    }\n  },\n  {", 35},
+		{"json not whole", jsonRecordLen, "{\n    \"a\": 1\n  ", 0},
+		{"json not a record", jsonRecordLen, "x{\n  }", -1},
+		{"json nothing yet", jsonRecordLen, "", 0},
+		{"ics event", icsEventLen, "BEGIN:VEVENT\r\nSUMMARY:END:VEVENT\r\nEND:VEVENT\r\nBEGIN", 46},
+		{"ics not whole", icsEventLen, "BEGIN:VEVENT\r\nUID:x\r\n", 0},
+		{"ics begin not whole", icsEventLen, "BEGIN:VEV", 0},
+		{"ics not an event", icsEventLen, "END:VCALENDAR\r\n", -1},
+	}
+	for _, tt := range tests {
+		if got := tt.unitLen([]byte(tt.in)); got != tt.want {
+			t.Errorf("%s: %q: %d, want %d", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
