@@ -143,7 +143,7 @@ func (s *Store) Commit(ctx context.Context, run *Run) (*CommitResult, error) {
 	// one followed the other.
 	s.recordsDigest() // read by both: computed before they start
 	delta := compareRecords(s.talks, talks)
-	vr := viewRun{talks: talks, kept: keptRecords(s.talks, talks, delta), want: want, opt: run.CSV}
+	vr := viewRun{talks: talks, kept: delta.kept, want: want, opt: run.CSV}
 	if run.Manifest != nil {
 		vr.toolVersion = run.Manifest.ToolVersion
 	}
@@ -455,18 +455,24 @@ func (s *Store) snapshotsChange(snaps []ArchiveSnapshot) bool {
 type recordDelta struct {
 	changed []int    // indexes in after of the records new, or not as they were
 	gone    []string // ids of the records of before that after does not hold, in before's order
+	// kept[i] is the index in before of after[i] when it is as it was, -1
+	// when it is new or changed: what the views may copy.
+	kept []int
 }
 
 func compareRecords(before, after []normalize.Talk) recordDelta {
-	was := make(map[string]*normalize.Talk, len(before))
+	was := make(map[string]int, len(before))
 	for i := range before {
-		was[before[i].ID] = &before[i]
+		was[before[i].ID] = i
 	}
 	now := make(map[string]bool, len(after))
-	var d recordDelta
+	d := recordDelta{kept: make([]int, len(after))}
 	for i := range after {
 		now[after[i].ID] = true
-		if old := was[after[i].ID]; old == nil || !normalize.SameRecord(old, &after[i]) {
+		d.kept[i] = -1
+		if j, ok := was[after[i].ID]; ok && normalize.SameRecord(&before[j], &after[i]) {
+			d.kept[i] = j
+		} else {
 			d.changed = append(d.changed, i)
 		}
 	}
@@ -476,27 +482,6 @@ func compareRecords(before, after []normalize.Talk) recordDelta {
 		}
 	}
 	return d
-}
-
-// keptRecords maps each record of after to its index in before when
-// delta leaves it as it was, and to -1 when it is new or changed.
-func keptRecords(before, after []normalize.Talk, delta recordDelta) []int {
-	at := make(map[string]int, len(before))
-	for i := range before {
-		at[before[i].ID] = i
-	}
-	kept := make([]int, len(after))
-	for i := range after {
-		if j, ok := at[after[i].ID]; ok {
-			kept[i] = j
-		} else {
-			kept[i] = -1
-		}
-	}
-	for _, i := range delta.changed {
-		kept[i] = -1
-	}
-	return kept
 }
 
 func (d recordDelta) none() bool { return len(d.changed) == 0 && len(d.gone) == 0 }

@@ -116,7 +116,7 @@ func TestViewsCopiedAreViewsRendered(t *testing.T) {
 
 		// Which views the run may copy from, as Commit decides it.
 		sorted := sortedCopy(run.Talks)
-		vr := viewRun{talks: sorted, kept: keptRecords(s.talks, sorted, compareRecords(s.talks, sorted)), opt: opt, toolVersion: "v1.2.3"}
+		vr := viewRun{talks: sorted, kept: compareRecords(s.talks, sorted).kept, opt: opt, toolVersion: "v1.2.3"}
 		for _, v := range views {
 			old := s.reusable(v, filepath.Join(dir, v.name), vr)
 			if v.records == nil || round == 0 {
