@@ -234,16 +234,15 @@ func (s *Store) Load(ctx context.Context) error {
 
 // Unchanged reports whether a run that read no new version of any page
 // has nothing to write, without reading a record or a view: the views
-// describe the store (manifest.json's digest is the one the store keeps),
-// manifest.json was written by this schema and toolVersion (whose views
-// would be the same bytes), and every view the folder keeps for formats
-// is there, listed in manifest.json with its size and written with csv. When it reports false,
-// the run commits as any other, which regenerates what is missing.
+// describe the store and are this build's (viewsWrittenBy; manifest.json's
+// digest is the one the store keeps), and every view the folder keeps for
+// formats is there, listed in manifest.json with its size and written
+// with csv. When it reports false, the run commits as any other, which
+// regenerates what is missing.
 func (s *Store) Unchanged(formats []string, csv CSVOptions, toolVersion string) bool {
 	m := s.onDisk
 	want, err := parseFormats(formats)
-	if err != nil || m == nil || s.db == nil || !s.describes(m) ||
-		m.SchemaVersion != normalize.SchemaVersion || m.ToolVersion != toolVersion {
+	if err != nil || s.db == nil || !s.viewsWrittenBy(toolVersion) {
 		return false
 	}
 	for _, v := range views {
@@ -292,6 +291,15 @@ func (s *Store) LastManifest() *Manifest {
 		return s.onDisk
 	}
 	return s.lastRun
+}
+
+// viewsWrittenBy reports whether manifest.json describes the store's
+// records as they are and was written by this schema and toolVersion: the
+// views it lists are then the bytes this build writes of those records,
+// with the CSV options each lists.
+func (s *Store) viewsWrittenBy(toolVersion string) bool {
+	m := s.onDisk
+	return m != nil && s.describes(m) && m.SchemaVersion == normalize.SchemaVersion && m.ToolVersion == toolVersion
 }
 
 // describes reports whether m describes the store's records as they are.

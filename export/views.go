@@ -300,11 +300,9 @@ type oldView struct {
 // Otherwise, or when the run kept no record, it returns nil: the view is
 // rendered whole. The caller closes what it returns.
 func (s *Store) reusable(v view, path string, run viewRun) *oldView {
-	m := s.onDisk
 	last, listed := s.lastFile(v.name)
 	if v.records == nil || !slices.ContainsFunc(run.kept, func(j int) bool { return j >= 0 }) ||
-		!listed || run.toolVersion == "" || m.ToolVersion != run.toolVersion ||
-		m.SchemaVersion != normalize.SchemaVersion || !s.describes(m) || last.CSVSafe != v.csvSafe(run.opt) {
+		!listed || run.toolVersion == "" || !s.viewsWrittenBy(run.toolVersion) || last.CSVSafe != v.csvSafe(run.opt) {
 		return nil
 	}
 	f, err := os.Open(path)
