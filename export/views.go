@@ -309,7 +309,7 @@ func (s *Store) reusable(v view, path string, run viewRun) *oldView {
 	if err != nil {
 		return nil
 	}
-	spans, sum, ok := v.records.index(bufio.NewReaderSize(f, 1<<20), s.talks)
+	spans, sum, ok := v.records.index(f, s.talks)
 	old := &oldView{file: last, f: f, spans: spans}
 	if !ok || sum != last.SHA256 || !v.records.rendersAsBefore(old, s.talks, run.opt) {
 		f.Close()
