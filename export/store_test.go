@@ -862,6 +862,19 @@ func TestCommitCSVSafe(t *testing.T) {
 	if diff := cmp.Diff(want, export.Validate(dir)); diff != "" {
 		t.Errorf("Validate (-want +got):\n%s", diff)
 	}
+
+	// And the other way round, in a folder written without Safe.
+	plain := t.TempDir()
+	commit(t, plain, sampleRun())
+	editManifest(t, plain, func(m *export.Manifest) {
+		f := m.Files[export.TalksCSV]
+		f.CSVSafe = true
+		m.Files[export.TalksCSV] = f
+	})
+	want = []export.Problem{{File: export.ManifestJSON, Message: "says talks.csv was written with csv_safe true, but it was written with csv_safe false"}}
+	if diff := cmp.Diff(want, export.Validate(plain)); diff != "" {
+		t.Errorf("Validate (-want +got):\n%s", diff)
+	}
 }
 
 func TestOpenRemovesStaleTemps(t *testing.T) {
